@@ -1,0 +1,19 @@
+import type { MessageView } from "../session-types";
+
+/** What every answer provider receives for one turn. */
+export interface AnswerInput {
+  query: string;
+  /** The last MAX_CONTEXT_MESSAGES messages of the session, oldest first, ending with the query. */
+  history: MessageView[];
+}
+
+export interface Answer {
+  content: string;
+  /** Stored on the assistant message (provider name, sources, …). */
+  metadata: Record<string, unknown>;
+}
+
+export interface AnswerProvider {
+  readonly name: string;
+  answer(input: AnswerInput): Promise<Answer>;
+}

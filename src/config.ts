@@ -1,0 +1,53 @@
+import { z } from "zod";
+
+/** Wrangler [vars] arrive as strings; these turn them into typed values. */
+const int = (min: number, max: number) =>
+  z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(min).max(max);
+const flag = z.enum(["true", "false"], { message: "must be true or false" }).transform((v) => v === "true");
+
+const configSchema = z.object({
+  // The seed's keys, with the seed's defaults.
+  SESSION_TIMEOUT_HOURS: int(1, 24 * 365).default(24),
+  MAX_SESSIONS_PER_USER: int(1, 10_000).default(20),
+  MIN_MESSAGES_FOR_SUMMARY: int(1, 10_000).default(4),
+  CLEANUP_INACTIVE_SESSIONS: flag.default(true),
+  CLEANUP_INTERVAL_HOURS: int(1, 24 * 30).default(6),
+  ENABLE_SESSION_ARCHIVING: flag.default(true),
+  MAX_CONTEXT_MESSAGES: int(1, 100).default(20),
+  ENABLE_SESSION_CACHING: flag.default(true),
+  SESSION_CACHE_TTL_SEC: int(0, 86_400).default(1800),
+  // Ours.
+  MAX_MESSAGE_CHARS: int(1, 1_000_000).default(32_000),
+  LTM_CONTEXT_SUMMARIES: int(0, 50).default(3),
+  DELETED_RETENTION_DAYS: int(0, 3650).default(30),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const parsed = new WeakMap<object, Config>();
+
+/**
+ * Parses the configuration once per env object. A bad value fails loudly with
+ * the key's name, so a typo in wrangler.toml is found at the first request.
+ */
+export function getConfig(env: object): Config {
+  const cached = parsed.get(env);
+  if (cached) return cached;
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = (env as Record<string, unknown>)[key];
+    // An empty string means "not set" so the default applies.
+    if (value !== undefined && value !== "") raw[key] = typeof value === "string" ? value.trim() : String(value);
+  }
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new ConfigError(`invalid configuration: ${problems}`);
+  }
+  parsed.set(env, result.data);
+  return result.data;
+}

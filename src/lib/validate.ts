@@ -1,0 +1,30 @@
+import type { Context } from "hono";
+import { validator } from "hono/validator";
+import type { z } from "zod";
+import { ApiError } from "../errors";
+
+const JSON_MEDIA = /^application\/([\w.-]+\+)?json$/i;
+
+function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const details = result.error.issues.map((issue) => ({
+    field: issue.path.length > 0 ? issue.path.join(".") : where,
+    message: issue.message,
+  }));
+  const first = details[0];
+  throw new ApiError(400, "invalid_request", first ? `${first.field}: ${first.message}` : `invalid ${where}`, details);
+}
+
+/** Validates a JSON body; a non-JSON content type is a clear 400, not an empty object. */
+export const jsonBody = <S extends z.ZodType>(schema: S) =>
+  validator("json", (value, c: Context) => {
+    const mediaType = (c.req.header("content-type") ?? "").split(";")[0]?.trim() ?? "";
+    if (!JSON_MEDIA.test(mediaType)) {
+      throw new ApiError(400, "invalid_content_type", "the body must be JSON (Content-Type: application/json)");
+    }
+    return parseOrThrow(schema, value, "body");
+  });
+
+export const queryParams = <S extends z.ZodType>(schema: S) =>
+  validator("query", (value) => parseOrThrow(schema, value, "query"));

@@ -1,0 +1,39 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app-env";
+import { assertUserContext } from "../auth";
+import { normalizeSessionId } from "../lib/ids";
+import { assertTextWithinLimit, idempotencyKeyOf } from "../lib/limits";
+import { jsonBody } from "../lib/validate";
+import { idForNewSession, sessionStub, unwrap } from "../sessions";
+
+export const userContextSchema = z.object({
+  tenant_id: z.number().int(),
+  user_id: z.number().int(),
+});
+
+const chatBody = z.object({
+  query: z.string().refine((q) => q.trim().length > 0, "must not be empty"),
+  session_id: z.string().nullish(),
+  user_context: userContextSchema.optional(),
+});
+
+/** POST /api/chat: the seed's resume-or-create, then one turn. */
+export const chatRoutes = new Hono<AppEnv>().post("/", jsonBody(chatBody), async (c) => {
+  const body = c.req.valid("json");
+  const who = c.get("identity");
+  assertUserContext(who, body.user_context);
+  assertTextWithinLimit("query", body.query, c.get("config"));
+  const idempotencyKey = idempotencyKeyOf(c.req.header("idempotency-key"));
+  const owner = { tenantId: who.tenantId, userId: who.userId };
+
+  const requested = normalizeSessionId(body.session_id);
+  if (requested) {
+    const resumed = await sessionStub(c.env, requested).chat(owner, { query: body.query, idempotencyKey });
+    // Unknown, foreign, ended or deleted: the seed starts a new session instead.
+    if (resumed.ok || resumed.refusal === "idempotency_conflict") return c.json(unwrap(resumed));
+  }
+  const id = await idForNewSession(c.env, "chat", who, idempotencyKey);
+  const created = await sessionStub(c.env, id).chat(owner, { query: body.query, idempotencyKey, createAs: id });
+  return c.json(unwrap(created));
+});

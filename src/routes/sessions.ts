@@ -1,0 +1,122 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app-env";
+import { assertUserContext } from "../auth";
+import type { ChatSessionRow } from "../db/schema";
+import { type ListCursor, TenantSessionIndex } from "../db/session-index";
+import { ApiError, notFound } from "../errors";
+import { assertMetadataWithinLimit, assertTextWithinLimit, idempotencyKeyOf } from "../lib/limits";
+import { jsonBody, queryParams } from "../lib/validate";
+import type { SessionInfo } from "../session-types";
+import { idForNewSession, sessionIdParam, sessionStub, unwrap } from "../sessions";
+import { userContextSchema } from "./chat";
+
+const createBody = z.object({ user_context: userContextSchema.optional() });
+
+const listQuery = z.object({
+  status: z.enum(["active", "ended", "all"]).default("active"),
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+  cursor: z.string().optional(),
+});
+
+const historyQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+  before: z.coerce.number().int().min(1).optional(),
+});
+
+const appendBody = z.object({
+  role: z.enum(["user", "assistant", "system"]),
+  content: z.string().refine((t) => t.trim().length > 0, "must not be empty"),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  user_context: userContextSchema.optional(),
+});
+
+const encodeCursor = (c: ListCursor) => btoa(JSON.stringify([c.lastMessageAt, c.id])).replace(/=+$/, "");
+
+function decodeCursor(raw: string): ListCursor {
+  try {
+    const [lastMessageAt, id] = JSON.parse(atob(raw)) as unknown[];
+    if (typeof lastMessageAt === "string" && typeof id === "string") return { lastMessageAt, id };
+  } catch {
+    // fall through to the 400 below
+  }
+  throw new ApiError(400, "invalid_request", "cursor: not a cursor this API returned");
+}
+
+const rowToInfo = (r: ChatSessionRow): SessionInfo => ({
+  id: r.id,
+  tenant_id: r.tenantId,
+  user_id: r.userId,
+  status: r.endedAt === null ? "active" : "ended",
+  created_at: r.createdAt,
+  last_message_at: r.lastMessageAt,
+  message_count: r.messageCount,
+  ended_at: r.endedAt,
+  processed_for_ltm: r.processedForLtm,
+});
+
+/** A body is optional here: none, or an empty one, means "no user_context". */
+async function optionalJson(req: Request): Promise<unknown> {
+  const text = await req.text();
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(400, "invalid_json", "the body is not valid JSON");
+  }
+}
+
+export const sessionRoutes = new Hono<AppEnv>()
+  .post("/", async (c) => {
+    const body = createBody.safeParse(await optionalJson(c.req.raw));
+    if (!body.success) throw new ApiError(400, "invalid_request", "user_context: must be {tenant_id, user_id}");
+    const who = c.get("identity");
+    assertUserContext(who, body.data.user_context);
+    const id = await idForNewSession(c.env, "session", who, idempotencyKeyOf(c.req.header("idempotency-key")));
+    const { info } = unwrap(await sessionStub(c.env, id).create(who, id));
+    return c.json(info, 201);
+  })
+  .get("/", queryParams(listQuery), async (c) => {
+    const q = c.req.valid("query");
+    const who = c.get("identity");
+    const index = new TenantSessionIndex(c.env.DB, who.tenantId);
+    const page = await index.listForUser(who.userId, q.status, q.limit, q.cursor ? decodeCursor(q.cursor) : undefined);
+    return c.json({ sessions: page.rows.map(rowToInfo), next_cursor: page.next ? encodeCursor(page.next) : null });
+  })
+  .get("/:id", async (c) => {
+    const id = sessionIdParam(c.req.param("id"));
+    const info = await sessionStub(c.env, id).info(c.get("identity"));
+    if (!info) throw notFound();
+    return c.json(info);
+  })
+  .get("/:id/messages", queryParams(historyQuery), async (c) => {
+    const id = sessionIdParam(c.req.param("id"));
+    const q = c.req.valid("query");
+    const limit = q.limit ?? c.get("config").MAX_CONTEXT_MESSAGES;
+    const page = await sessionStub(c.env, id).history(c.get("identity"), limit, q.before);
+    if (!page) throw notFound();
+    return c.json(page);
+  })
+  .post("/:id/messages", jsonBody(appendBody), async (c) => {
+    const id = sessionIdParam(c.req.param("id"));
+    const body = c.req.valid("json");
+    const who = c.get("identity");
+    assertUserContext(who, body.user_context);
+    assertTextWithinLimit("content", body.content, c.get("config"));
+    const metadata = body.metadata ?? {};
+    assertMetadataWithinLimit(metadata);
+    const message = unwrap(
+      await sessionStub(c.env, id).append(who, {
+        role: body.role,
+        content: body.content,
+        metadata,
+        idempotencyKey: idempotencyKeyOf(c.req.header("idempotency-key")),
+      }),
+    );
+    return c.json(message, 201);
+  })
+  .delete("/:id", async (c) => {
+    const id = sessionIdParam(c.req.param("id"));
+    if (!(await sessionStub(c.env, id).softDelete(c.get("identity")))) throw notFound();
+    return c.body(null, 204);
+  });

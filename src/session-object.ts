@@ -1,0 +1,474 @@
+import { DurableObject } from "cloudflare:workers";
+import { answerProviderFor } from "./answer";
+import type { AnswerProvider } from "./answer/provider";
+import { type Config, getConfig } from "./config";
+import type { ChatSessionRow } from "./db/schema";
+import { TenantSessionIndex } from "./db/session-index";
+import { fingerprint } from "./lib/ids";
+import type { ChatResponse, HistoryPage, MessageView, Outcome, Owner, Role, SessionInfo } from "./session-types";
+
+/** Schema steps, applied in order once per object; append, never edit. */
+const SCHEMA: string[] = [
+  `CREATE TABLE session (
+     singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+     id TEXT NOT NULL,
+     tenant_id INTEGER NOT NULL,
+     user_id INTEGER NOT NULL,
+     created_at TEXT NOT NULL,
+     last_message_at TEXT NOT NULL,
+     message_count INTEGER NOT NULL DEFAULT 0,
+     ended_at TEXT,
+     end_reason TEXT,
+     processed_for_ltm INTEGER NOT NULL DEFAULT 0,
+     is_deleted INTEGER NOT NULL DEFAULT 0,
+     index_version INTEGER NOT NULL DEFAULT 1,
+     index_synced_version INTEGER NOT NULL DEFAULT 0,
+     index_failures INTEGER NOT NULL DEFAULT 0,
+     index_retry_at INTEGER
+   )`,
+  `CREATE TABLE messages (
+     seq INTEGER PRIMARY KEY,
+     id TEXT NOT NULL UNIQUE,
+     role TEXT NOT NULL,
+     content TEXT NOT NULL,
+     metadata TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   )`,
+  `CREATE TABLE idempotency (
+     key TEXT PRIMARY KEY,
+     fingerprint TEXT NOT NULL,
+     response TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   )`,
+  "CREATE INDEX idempotency_created ON idempotency (created_at)",
+];
+
+/** How long a retried request with the same Idempotency-Key gets the first answer. */
+const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/** First D1 retry if the inline index write does not confirm; then exponential backoff. */
+const INDEX_RETRY_FIRST_MS = 1_000;
+const INDEX_RETRY_MAX_MS = 5 * 60 * 1000;
+
+type SessionRecord = {
+  id: string;
+  tenant_id: number;
+  user_id: number;
+  created_at: string;
+  last_message_at: string;
+  message_count: number;
+  ended_at: string | null;
+  end_reason: string | null;
+  processed_for_ltm: number;
+  is_deleted: number;
+  index_version: number;
+  index_synced_version: number;
+  index_failures: number;
+  index_retry_at: number | null;
+};
+
+type MessageRecord = {
+  seq: number;
+  id: string;
+  role: string;
+  content: string;
+  metadata: string;
+  created_at: string;
+};
+
+export interface ChatInput {
+  query: string;
+  idempotencyKey?: string;
+  /** Create the session under this object's id when it does not exist yet. */
+  createAs?: string;
+}
+
+export interface AppendInput {
+  role: Role;
+  content: string;
+  metadata: Record<string, unknown>;
+  idempotencyKey?: string;
+}
+
+const toMessage = (m: MessageRecord): MessageView => ({
+  id: m.id,
+  seq: m.seq,
+  role: m.role as Role,
+  content: m.content,
+  metadata: JSON.parse(m.metadata) as Record<string, unknown>,
+  created_at: m.created_at,
+});
+
+const toInfo = (s: SessionRecord): SessionInfo => ({
+  id: s.id,
+  tenant_id: s.tenant_id,
+  user_id: s.user_id,
+  status: s.ended_at === null ? "active" : "ended",
+  created_at: s.created_at,
+  last_message_at: s.last_message_at,
+  message_count: s.message_count,
+  ended_at: s.ended_at,
+  processed_for_ltm: s.processed_for_ltm === 1,
+});
+
+const toIndexRow = (s: SessionRecord): ChatSessionRow => ({
+  id: s.id,
+  tenantId: s.tenant_id,
+  userId: s.user_id,
+  createdAt: s.created_at,
+  lastMessageAt: s.last_message_at,
+  messageCount: s.message_count,
+  endedAt: s.ended_at,
+  endReason: s.end_reason,
+  processedForLtm: s.processed_for_ltm === 1,
+  isDeleted: s.is_deleted === 1,
+  indexVersion: s.index_version,
+});
+
+const nowIso = () => new Date().toISOString();
+const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
+
+/**
+ * One chat session: its history, its metadata and the only writer of its row
+ * in the D1 index. Every state change is one SQLite transaction that also
+ * records the pending index update; the alarm retries that update until D1
+ * has it.
+ */
+export class SessionObject extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private readonly config: Config;
+  private readonly answers: AnswerProvider;
+  /** False until the session is created: probing an unknown id must write nothing. */
+  private ready = false;
+  /** Turns and appends run one at a time, so each answer directly follows its query. */
+  private writeTail: Promise<unknown> = Promise.resolve();
+  private indexTail: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Where index snapshots go. A seam for fault injection in tests (D1 outages);
+   * production always uses the tenant-scoped D1 repository.
+   */
+  indexWriter: (row: ChatSessionRow) => Promise<void> = (row) =>
+    new TenantSessionIndex(this.env.DB, row.tenantId).upsert(row);
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.config = getConfig(env);
+    this.answers = answerProviderFor(env);
+    ctx.blockConcurrencyWhile(async () => {
+      // Only bring an existing session's schema up to date; a new one gets it in create.
+      const existing = this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_schema'").toArray();
+      if (existing.length > 0) this.migrate();
+      this.ready = existing.length > 0;
+    });
+  }
+
+  // ---------------------------------------------------------------- RPC API
+
+  /** Creates the session (idempotent for its owner). */
+  async create(owner: Owner, id: string): Promise<Outcome<{ info: SessionInfo; created: boolean }>> {
+    return this.exclusive(async () => {
+      const existing = this.load();
+      if (existing) {
+        return this.visibleTo(existing, owner) ? ok({ info: toInfo(existing), created: false }) : refuse("not_found");
+      }
+      this.write(() => this.insertSession(owner, id, nowIso()));
+      await this.flushIndex();
+      return ok({ info: toInfo(this.mustLoad()), created: true });
+    });
+  }
+
+  async info(owner: Owner): Promise<SessionInfo | null> {
+    const s = this.load();
+    return s && this.visibleTo(s, owner) ? toInfo(s) : null;
+  }
+
+  /** One chat turn: the query and its answer, stored together. */
+  async chat(owner: Owner, input: ChatInput): Promise<Outcome<ChatResponse>> {
+    const requestPrint = input.idempotencyKey ? await fingerprint({ kind: "chat", query: input.query }) : "";
+    return this.exclusive(async () => {
+      let s = this.load();
+      if (s && !this.visibleTo(s, owner)) return refuse("not_found");
+      if (s && input.idempotencyKey) {
+        const replay = this.replay<ChatResponse>(input.idempotencyKey, requestPrint);
+        if (replay) return replay;
+      }
+      const creating = !s;
+      if (!s && !input.createAs) return refuse("not_found");
+      if (s && s.ended_at !== null) return refuse("ended");
+
+      const createdAt = nowIso();
+      const recent = s ? this.recentMessages(this.config.MAX_CONTEXT_MESSAGES - 1) : [];
+      const userMessage: MessageView = {
+        id: crypto.randomUUID(),
+        seq: (s?.message_count ?? 0) + 1,
+        role: "user",
+        content: input.query,
+        metadata: {},
+        created_at: createdAt,
+      };
+      const answer = await this.answers.answer({ query: input.query, history: [...recent, userMessage] });
+      const assistantMessage: MessageView = {
+        id: crypto.randomUUID(),
+        seq: userMessage.seq + 1,
+        role: "assistant",
+        content: answer.content,
+        metadata: answer.metadata,
+        created_at: nowIso(),
+      };
+
+      // The answer may have taken a while: re-read, and never write into a session that changed state meanwhile.
+      s = this.load();
+      if (!creating && (!s || s.ended_at !== null || s.is_deleted === 1)) return refuse("ended");
+      const sessionId = s?.id ?? (input.createAs as string);
+      const response: ChatResponse = {
+        session_id: sessionId,
+        resumed: !creating,
+        answer: answer.content,
+        user_message: userMessage,
+        assistant_message: assistantMessage,
+      };
+      this.write(() => {
+        if (creating) this.insertSession(owner, sessionId, createdAt);
+        this.insertMessage(userMessage);
+        this.insertMessage(assistantMessage);
+        if (input.idempotencyKey) this.remember(input.idempotencyKey, requestPrint, response);
+      });
+      await this.flushIndex();
+      return ok(response);
+    });
+  }
+
+  /** Appends one message (any role) to an active session. */
+  async append(owner: Owner, input: AppendInput): Promise<Outcome<MessageView>> {
+    const requestPrint = input.idempotencyKey
+      ? await fingerprint({ kind: "append", role: input.role, content: input.content, metadata: input.metadata })
+      : "";
+    return this.exclusive(async () => {
+      const s = this.load();
+      if (!s || !this.visibleTo(s, owner)) return refuse("not_found");
+      if (input.idempotencyKey) {
+        const replay = this.replay<MessageView>(input.idempotencyKey, requestPrint);
+        if (replay) return replay;
+      }
+      if (s.ended_at !== null) return refuse("ended");
+      const message: MessageView = {
+        id: crypto.randomUUID(),
+        seq: s.message_count + 1,
+        role: input.role,
+        content: input.content,
+        metadata: input.metadata,
+        created_at: nowIso(),
+      };
+      this.write(() => {
+        this.insertMessage(message);
+        if (input.idempotencyKey) this.remember(input.idempotencyKey, requestPrint, message);
+      });
+      await this.flushIndex();
+      return ok(message);
+    });
+  }
+
+  /** The newest `limit` messages before `before` (a seq), oldest first. Cost depends on `limit` only. */
+  async history(owner: Owner, limit: number, before?: number): Promise<HistoryPage | null> {
+    const s = this.load();
+    if (!s || !this.visibleTo(s, owner)) return null;
+    const rows = this.sql
+      .exec<MessageRecord>(
+        "SELECT * FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?",
+        before ?? Number.MAX_SAFE_INTEGER,
+        limit + 1,
+      )
+      .toArray();
+    const hasMore = rows.length > limit;
+    const page = rows.slice(0, limit).reverse().map(toMessage);
+    return {
+      session_id: s.id,
+      messages: page,
+      has_more: hasMore,
+      next_before: hasMore && page.length > 0 ? (page[0] as MessageView).seq : null,
+    };
+  }
+
+  /** Soft delete: invisible everywhere, data kept. */
+  async softDelete(owner: Owner): Promise<boolean> {
+    return this.exclusive(async () => {
+      const s = this.load();
+      if (!s || !this.visibleTo(s, owner)) return false;
+      this.write(() => {
+        this.sql.exec("UPDATE session SET is_deleted = 1, index_version = index_version + 1");
+      });
+      await this.flushIndex();
+      return true;
+    });
+  }
+
+  /** Retries the pending index update until D1 has it. */
+  override async alarm(): Promise<void> {
+    if (!this.ready) return;
+    await this.flushIndex();
+  }
+
+  // ------------------------------------------------------------- internals
+
+  private migrate(): void {
+    this.sql.exec("CREATE TABLE IF NOT EXISTS _schema (step INTEGER NOT NULL)");
+    const done = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM _schema").one().n;
+    for (let step = done; step < SCHEMA.length; step++) {
+      this.sql.exec(SCHEMA[step] as string);
+      this.sql.exec("INSERT INTO _schema (step) VALUES (?)", step);
+    }
+  }
+
+  private load(): SessionRecord | null {
+    if (!this.ready) return null;
+    return this.sql.exec<SessionRecord>("SELECT * FROM session").toArray()[0] ?? null;
+  }
+
+  private mustLoad(): SessionRecord {
+    const s = this.load();
+    if (!s) throw new Error("session record missing after write");
+    return s;
+  }
+
+  /** Another tenant's or user's session, or a deleted one, does not exist for the caller. */
+  private visibleTo(s: SessionRecord, owner: Owner): boolean {
+    return s.tenant_id === owner.tenantId && s.user_id === owner.userId && s.is_deleted === 0;
+  }
+
+  private recentMessages(limit: number): MessageView[] {
+    if (limit <= 0) return [];
+    return this.sql
+      .exec<MessageRecord>("SELECT * FROM messages ORDER BY seq DESC LIMIT ?", limit)
+      .toArray()
+      .reverse()
+      .map(toMessage);
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.writeTail.then(fn, fn);
+    this.writeTail = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * One atomic step: the change itself plus the pending index update (version
+   * bump and a retry time), with the alarm armed in the same output-gated turn
+   * so a crash before D1 confirms still leads to a retry.
+   */
+  private write(change: () => void): void {
+    const retryAt = Date.now() + INDEX_RETRY_FIRST_MS;
+    this.ctx.storage.transactionSync(() => {
+      if (!this.ready) this.migrate();
+      change();
+      this.sql.exec("UPDATE session SET index_retry_at = coalesce(index_retry_at, ?)", retryAt);
+    });
+    this.ready = true;
+    // Not awaited on purpose: issued in the same turn, the storage layer commits it with the transaction.
+    void this.ctx.storage.setAlarm(retryAt);
+  }
+
+  private insertSession(owner: Owner, id: string, at: string): void {
+    this.sql.exec(
+      `INSERT INTO session (singleton, id, tenant_id, user_id, created_at, last_message_at, index_version)
+       VALUES (1, ?, ?, ?, ?, ?, 1)`,
+      id,
+      owner.tenantId,
+      owner.userId,
+      at,
+      at,
+    );
+  }
+
+  private insertMessage(m: MessageView): void {
+    this.sql.exec(
+      "INSERT INTO messages (seq, id, role, content, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+      m.seq,
+      m.id,
+      m.role,
+      m.content,
+      JSON.stringify(m.metadata),
+      m.created_at,
+    );
+    this.sql.exec(
+      `UPDATE session SET message_count = ?, last_message_at = max(last_message_at, ?),
+         index_version = index_version + 1`,
+      m.seq,
+      m.created_at,
+    );
+  }
+
+  private replay<T>(key: string, requestPrint: string): Outcome<T> | null {
+    const rec = this.sql
+      .exec<{ fingerprint: string; response: string; created_at: number }>(
+        "SELECT fingerprint, response, created_at FROM idempotency WHERE key = ?",
+        key,
+      )
+      .toArray()[0];
+    if (!rec || rec.created_at < Date.now() - IDEMPOTENCY_TTL_MS) return null;
+    if (rec.fingerprint !== requestPrint) return refuse("idempotency_conflict");
+    return ok(JSON.parse(rec.response) as T);
+  }
+
+  private remember(key: string, requestPrint: string, response: unknown): void {
+    const now = Date.now();
+    this.sql.exec("DELETE FROM idempotency WHERE created_at < ?", now - IDEMPOTENCY_TTL_MS);
+    this.sql.exec(
+      "INSERT OR REPLACE INTO idempotency (key, fingerprint, response, created_at) VALUES (?, ?, ?, ?)",
+      key,
+      requestPrint,
+      JSON.stringify(response),
+      now,
+    );
+  }
+
+  /** Pushes the current snapshot to D1 unless it is already there; never throws. */
+  private flushIndex(): Promise<void> {
+    const run = this.indexTail.then(() => this.pushIndexOnce());
+    this.indexTail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async pushIndexOnce(): Promise<void> {
+    const s = this.load();
+    if (!s) return;
+    if (s.index_synced_version < s.index_version) {
+      try {
+        await this.indexWriter(toIndexRow(s));
+        this.sql.exec(
+          `UPDATE session SET index_synced_version = max(index_synced_version, ?), index_failures = 0,
+             index_retry_at = CASE WHEN index_version > ? THEN index_retry_at ELSE NULL END`,
+          s.index_version,
+          s.index_version,
+        );
+      } catch (err) {
+        const failures = s.index_failures + 1;
+        const delay = Math.min(INDEX_RETRY_FIRST_MS * 2 ** failures, INDEX_RETRY_MAX_MS);
+        console.warn(
+          `session ${s.id}: index update v${s.index_version} failed (${failures}x), retry in ${delay} ms`,
+          err,
+        );
+        this.sql.exec("UPDATE session SET index_failures = ?, index_retry_at = ?", failures, Date.now() + delay);
+      }
+    } else if (s.index_retry_at !== null) {
+      this.sql.exec("UPDATE session SET index_retry_at = NULL");
+    }
+    await this.armAlarm();
+  }
+
+  /** The alarm time is always derived from stored data: the earliest pending duty. */
+  private async armAlarm(): Promise<void> {
+    const s = this.load();
+    const due = s && s.index_synced_version < s.index_version ? (s.index_retry_at ?? Date.now()) : null;
+    const current = await this.ctx.storage.getAlarm();
+    if (due === null) {
+      if (current !== null) await this.ctx.storage.deleteAlarm();
+    } else if (current !== due) {
+      await this.ctx.storage.setAlarm(due);
+    }
+  }
+}
+
+function refuse<T>(refusal: "not_found" | "ended" | "idempotency_conflict"): Outcome<T> {
+  return { ok: false, refusal };
+}

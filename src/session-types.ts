@@ -1,0 +1,51 @@
+/** Shapes shared by the worker and the session object (they cross RPC as plain data). */
+
+export interface Owner {
+  tenantId: number;
+  userId: number;
+}
+
+export type Role = "user" | "assistant" | "system";
+export type SessionStatus = "active" | "ended";
+
+export interface MessageView {
+  id: string;
+  seq: number;
+  role: Role;
+  content: string;
+  metadata: Record<string, unknown>;
+  created_at: string;
+}
+
+export interface SessionInfo {
+  id: string;
+  tenant_id: number;
+  user_id: number;
+  status: SessionStatus;
+  created_at: string;
+  last_message_at: string;
+  message_count: number;
+  ended_at: string | null;
+  processed_for_ltm: boolean;
+}
+
+export interface ChatResponse {
+  session_id: string;
+  resumed: boolean;
+  answer: string;
+  user_message: MessageView;
+  assistant_message: MessageView;
+}
+
+export interface HistoryPage {
+  session_id: string;
+  messages: MessageView[];
+  has_more: boolean;
+  /** Pass as `before` to read the next older page; null when there is none. */
+  next_before: number | null;
+}
+
+/** Why a write was refused; the worker maps each to one HTTP status. */
+export type Refusal = "not_found" | "ended" | "idempotency_conflict";
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };

@@ -1,0 +1,29 @@
+import { Hono } from "hono";
+import type { AppEnv } from "./app-env";
+import { requireAuth } from "./auth";
+import { getConfig } from "./config";
+import { handleError } from "./error-handler";
+import { errorBody } from "./errors";
+import { limitBody } from "./lib/limits";
+import { chatRoutes } from "./routes/chat";
+import { healthRoutes } from "./routes/health";
+import { sessionRoutes } from "./routes/sessions";
+
+export { SessionObject } from "./session-object";
+
+const app = new Hono<AppEnv>({ strict: false })
+  .use("*", async (c, next) => {
+    c.set("config", getConfig(c.env));
+    await next();
+  })
+  .route("/", healthRoutes)
+  .use("/api/*", requireAuth, limitBody)
+  .route("/api/chat", chatRoutes)
+  .route("/api/sessions", sessionRoutes);
+
+app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
+app.onError(handleError);
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Env>;
