@@ -8,6 +8,7 @@ export default defineConfig(async () => ({
       miniflare: {
         bindings: {
           JWT_SECRET: "test-secret-not-for-production",
+          SESSION_ID_SECRET: "test-session-id-secret",
           // The same migrations wrangler applies, applied by test/setup.ts.
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
         },

@@ -13,8 +13,10 @@ if (!existsSync(new URL("node_modules/.bin/wrangler", root)) || !existsSync(new 
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-if (!readDevVars().JWT_SECRET) {
-  const secret = randomBytes(32).toString("hex");
-  appendFileSync(DEV_VARS, `${existsSync(DEV_VARS) ? "\n" : ""}JWT_SECRET=${secret}\n`);
-  console.log("Created .dev.vars with a random JWT_SECRET (npm run token -- --tenant 1 --user 1 signs with it).");
+// JWT_SECRET signs bearer tokens; SESSION_ID_SECRET seals session ids (never rotate it: it names sessions).
+const existing = readDevVars();
+for (const name of ["JWT_SECRET", "SESSION_ID_SECRET"]) {
+  if (existing[name]) continue;
+  appendFileSync(DEV_VARS, `${existsSync(DEV_VARS) ? "\n" : ""}${name}=${randomBytes(32).toString("hex")}\n`);
+  console.log(`Added a random ${name} to .dev.vars.`);
 }

@@ -1,25 +1,29 @@
 import type { Identity } from "./app-env";
 import { ApiError, notFound } from "./errors";
-import { newSessionId, normalizeSessionId, sessionIdForIdempotencyKey } from "./lib/ids";
-import type { Outcome, Refusal } from "./session-types";
+import { SessionIds } from "./lib/ids";
+import type { Outcome, Owner, Refusal } from "./session-types";
 
 /** The stub of one session's Durable Object. */
 export function sessionStub(env: Env, sessionId: string) {
   return env.SESSIONS.get(env.SESSIONS.idFromName(sessionId));
 }
 
-/** A path id that cannot name a session is answered exactly like an unknown one. */
-export function sessionIdParam(raw: string): string {
-  const id = normalizeSessionId(raw);
+export const sessionIds = (env: Env) => {
+  if (!env.SESSION_ID_SECRET) throw new ApiError(500, "server_misconfigured", "SESSION_ID_SECRET is not set");
+  return new SessionIds(env.SESSION_ID_SECRET);
+};
+
+/** A path id that was not issued to the caller is answered exactly like an unknown one. */
+export async function ownedSessionId(env: Env, who: Owner, raw: string): Promise<string> {
+  const id = await sessionIds(env).verify(who, raw);
   if (!id) throw notFound();
   return id;
 }
 
 /** A fresh id, or with an Idempotency-Key the same id on every retry. */
 export function idForNewSession(env: Env, scope: string, who: Identity, key: string | undefined): Promise<string> {
-  return key
-    ? sessionIdForIdempotencyKey(env.JWT_SECRET, scope, who.tenantId, who.userId, key)
-    : Promise.resolve(newSessionId());
+  const ids = sessionIds(env);
+  return key ? ids.mintForKey(who, scope, key) : ids.mint(who);
 }
 
 export function refusalError(refusal: Refusal): ApiError {

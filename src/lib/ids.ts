@@ -1,47 +1,66 @@
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import type { Owner } from "../session-types";
 
-/** Session ids are UUIDs; anything else can never name a session. */
-export function normalizeSessionId(raw: string | undefined | null): string | null {
-  if (typeof raw !== "string") return null;
-  const id = raw.trim().toLowerCase();
-  return UUID.test(id) ? id : null;
-}
-
-export const newSessionId = (): string => crypto.randomUUID();
-
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const encoder = new TextEncoder();
+const hex = (bytes: Uint8Array) => [...bytes].map((x) => x.toString(16).padStart(2, "0")).join("");
 
 /**
- * A session id derived from an Idempotency-Key: unguessable without the
- * secret, shaped as a v4 UUID, and the same on every retry, so a retried
- * "create" lands on the session the first attempt made instead of a new one.
+ * Session ids are v4-shaped UUIDs: 60 random bits, then 62 bits of an HMAC
+ * over (tenant, user, random part). The worker can therefore tell, with no
+ * I/O, whether an id was issued to the caller: unknown and foreign ids are
+ * answered 404 without touching any object or D1 row, and nobody can guess
+ * another user's id. The key names sessions, so it must never be rotated.
  */
-export async function sessionIdForIdempotencyKey(
-  secret: string,
-  scope: string,
-  tenantId: number,
-  userId: number,
-  key: string,
-): Promise<string> {
-  const hmacKey = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = new Uint8Array(
-    await crypto.subtle.sign("HMAC", hmacKey, encoder.encode(`${scope}\n${tenantId}\n${userId}\n${key}`)),
-  );
-  const b = mac.slice(0, 16);
-  b[6] = ((b[6] as number) & 0x0f) | 0x40;
-  b[8] = ((b[8] as number) & 0x3f) | 0x80;
-  const hex = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+export class SessionIds {
+  private static keys = new Map<string, Promise<CryptoKey>>();
+  private readonly key: Promise<CryptoKey>;
+
+  constructor(secret: string) {
+    let key = SessionIds.keys.get(secret);
+    if (!key) {
+      key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+      SessionIds.keys.set(secret, key);
+    }
+    this.key = key;
+  }
+
+  /** A new random id for the owner. */
+  mint(owner: Owner): Promise<string> {
+    return this.seal(owner, crypto.getRandomValues(new Uint8Array(8)));
+  }
+
+  /** The same id on every retry with this Idempotency-Key: a retried create finds the first attempt's session. */
+  async mintForKey(owner: Owner, scope: string, idempotencyKey: string): Promise<string> {
+    const seed = await this.mac(`key\n${scope}\n${owner.tenantId}\n${owner.userId}\n${idempotencyKey}`);
+    return this.seal(owner, seed.slice(0, 8));
+  }
+
+  /** The normalized id if it is well formed and was issued to this owner, else null. */
+  async verify(owner: Owner, raw: unknown): Promise<string | null> {
+    if (typeof raw !== "string") return null;
+    const id = raw.trim().toLowerCase();
+    if (!UUID.test(id)) return null;
+    const bytes = Uint8Array.from(id.replace(/-/g, "").match(/../g) as string[], (h) => Number.parseInt(h, 16));
+    return (await this.seal(owner, bytes.slice(0, 8))) === id ? id : null;
+  }
+
+  private async seal(owner: Owner, random: Uint8Array): Promise<string> {
+    const b = new Uint8Array(16);
+    b.set(random.slice(0, 8));
+    b[6] = ((b[6] as number) & 0x0f) | 0x40; // version 4
+    const tag = await this.mac(`id\n${owner.tenantId}\n${owner.userId}\n${hex(b.slice(0, 8))}`);
+    b.set(tag.slice(0, 8), 8);
+    b[8] = ((b[8] as number) & 0x3f) | 0x80; // RFC 4122 variant
+    const h = hex(b);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
+  private async mac(message: string): Promise<Uint8Array> {
+    return new Uint8Array(await crypto.subtle.sign("HMAC", await this.key, encoder.encode(message)));
+  }
 }
 
 /** A stable fingerprint of a request body, to tell a retry from a reused key. */
 export async function fingerprint(value: unknown): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(JSON.stringify(value)));
-  return [...new Uint8Array(digest)].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return hex(new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(JSON.stringify(value)))));
 }

@@ -2,10 +2,9 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { assertUserContext } from "../auth";
-import { normalizeSessionId } from "../lib/ids";
 import { assertTextWithinLimit, idempotencyKeyOf } from "../lib/limits";
 import { jsonBody } from "../lib/validate";
-import { idForNewSession, sessionStub, unwrap } from "../sessions";
+import { idForNewSession, sessionIds, sessionStub, unwrap } from "../sessions";
 
 export const userContextSchema = z.object({
   tenant_id: z.number().int(),
@@ -27,7 +26,8 @@ export const chatRoutes = new Hono<AppEnv>().post("/", jsonBody(chatBody), async
   const idempotencyKey = idempotencyKeyOf(c.req.header("idempotency-key"));
   const owner = { tenantId: who.tenantId, userId: who.userId };
 
-  const requested = normalizeSessionId(body.session_id);
+  // An id not issued to this caller is unknown by construction: no lookup needed.
+  const requested = await sessionIds(c.env).verify(owner, body.session_id);
   if (requested) {
     const resumed = await sessionStub(c.env, requested).chat(owner, { query: body.query, idempotencyKey });
     // Unknown, foreign, ended or deleted: the seed starts a new session instead.

@@ -8,7 +8,7 @@ import { ApiError, notFound } from "../errors";
 import { assertMetadataWithinLimit, assertTextWithinLimit, idempotencyKeyOf } from "../lib/limits";
 import { jsonBody, queryParams } from "../lib/validate";
 import type { SessionInfo } from "../session-types";
-import { idForNewSession, sessionIdParam, sessionStub, unwrap } from "../sessions";
+import { idForNewSession, ownedSessionId, sessionStub, unwrap } from "../sessions";
 import { userContextSchema } from "./chat";
 
 const createBody = z.object({ user_context: userContextSchema.optional() });
@@ -84,13 +84,13 @@ export const sessionRoutes = new Hono<AppEnv>()
     return c.json({ sessions: page.rows.map(rowToInfo), next_cursor: page.next ? encodeCursor(page.next) : null });
   })
   .get("/:id", async (c) => {
-    const id = sessionIdParam(c.req.param("id"));
+    const id = await ownedSessionId(c.env, c.get("identity"), c.req.param("id"));
     const info = await sessionStub(c.env, id).info(c.get("identity"));
     if (!info) throw notFound();
     return c.json(info);
   })
   .get("/:id/messages", queryParams(historyQuery), async (c) => {
-    const id = sessionIdParam(c.req.param("id"));
+    const id = await ownedSessionId(c.env, c.get("identity"), c.req.param("id"));
     const q = c.req.valid("query");
     const limit = q.limit ?? c.get("config").MAX_CONTEXT_MESSAGES;
     const page = await sessionStub(c.env, id).history(c.get("identity"), limit, q.before);
@@ -98,7 +98,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     return c.json(page);
   })
   .post("/:id/messages", jsonBody(appendBody), async (c) => {
-    const id = sessionIdParam(c.req.param("id"));
+    const id = await ownedSessionId(c.env, c.get("identity"), c.req.param("id"));
     const body = c.req.valid("json");
     const who = c.get("identity");
     assertUserContext(who, body.user_context);
@@ -116,7 +116,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     return c.json(message, 201);
   })
   .delete("/:id", async (c) => {
-    const id = sessionIdParam(c.req.param("id"));
+    const id = await ownedSessionId(c.env, c.get("identity"), c.req.param("id"));
     if (!(await sessionStub(c.env, id).softDelete(c.get("identity")))) throw notFound();
     return c.body(null, 204);
   });
