@@ -136,7 +136,8 @@ const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
 export class SessionObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly config: Config;
-  private readonly answers: AnswerProvider;
+  /** The answer provider; like any external model it is replaceable in tests (slow, failing). */
+  answers: AnswerProvider;
   /** False until the session is created: probing an unknown id must write nothing. */
   private ready = false;
   /** Turns and appends run one at a time, so each answer directly follows its query. */
