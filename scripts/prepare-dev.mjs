@@ -2,7 +2,7 @@
 // Runs on whatever Node the machine has (20 is fine); wrangler then runs on the node@22 devDependency.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, existsSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { DEV_VARS, readDevVars } from "./dev-vars.mjs";
 
 const root = new URL("..", import.meta.url);
@@ -17,6 +17,7 @@ if (!existsSync(new URL("node_modules/.bin/wrangler", root)) || !existsSync(new 
 const existing = readDevVars();
 for (const name of ["JWT_SECRET", "SESSION_ID_SECRET"]) {
   if (existing[name]) continue;
-  appendFileSync(DEV_VARS, `${existsSync(DEV_VARS) ? "\n" : ""}${name}=${randomBytes(32).toString("hex")}\n`);
+  const needsNewline = existsSync(DEV_VARS) && !readFileSync(DEV_VARS, "utf8").endsWith("\n");
+  appendFileSync(DEV_VARS, `${needsNewline ? "\n" : ""}${name}=${randomBytes(32).toString("hex")}\n`);
   console.log(`Added a random ${name} to .dev.vars.`);
 }

@@ -3,9 +3,23 @@ import { answerProviderFor } from "./answer";
 import type { AnswerProvider } from "./answer/provider";
 import { type Config, getConfig } from "./config";
 import type { ChatSessionRow } from "./db/schema";
-import { TenantSessionIndex } from "./db/session-index";
+import { TenantSessionIndex, TenantSessionMaintenance } from "./db/session-index";
 import { fingerprint } from "./lib/ids";
-import type { ChatResponse, HistoryPage, MessageView, Outcome, Owner, Role, SessionInfo } from "./session-types";
+import { ExtractiveSummarizer, type Summarizer, summarizerFor } from "./memory";
+import { archiveKey, transcriptJsonl } from "./memory/archive";
+import { TenantMemory } from "./memory/store";
+import type {
+  ChatResponse,
+  EndReason,
+  HistoryPage,
+  MemoryItem,
+  MessageView,
+  Outcome,
+  Owner,
+  PurgeReport,
+  Role,
+  SessionInfo,
+} from "./session-types";
 
 /** Schema steps, applied in order once per object; append, never edit. */
 const SCHEMA: string[] = [
@@ -41,6 +55,21 @@ const SCHEMA: string[] = [
      created_at INTEGER NOT NULL
    )`,
   "CREATE INDEX idempotency_created ON idempotency (created_at)",
+  // Lifecycle: end, post-end work (summary, archive), soft delete.
+  "ALTER TABLE session ADD COLUMN deleted_at TEXT",
+  "ALTER TABLE session ADD COLUMN summary_state TEXT NOT NULL DEFAULT 'none'",
+  "ALTER TABLE session ADD COLUMN summary_attempts INTEGER NOT NULL DEFAULT 0",
+  "ALTER TABLE session ADD COLUMN archive_state TEXT NOT NULL DEFAULT 'none'",
+  "ALTER TABLE session ADD COLUMN work_failures INTEGER NOT NULL DEFAULT 0",
+  "ALTER TABLE session ADD COLUMN work_retry_at INTEGER",
+  // The user's long-term memory as it was when the session started.
+  `CREATE TABLE memory (
+     position INTEGER PRIMARY KEY,
+     session_id TEXT NOT NULL,
+     summary TEXT NOT NULL,
+     key_topics TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   )`,
 ];
 
 /** How long a retried request with the same Idempotency-Key gets the first answer. */
@@ -48,6 +77,17 @@ const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** First D1 retry if the inline index write does not confirm; then exponential backoff. */
 const INDEX_RETRY_FIRST_MS = 1_000;
 const INDEX_RETRY_MAX_MS = 5 * 60 * 1000;
+/** Model attempts at a summary before the embedded summariser takes over. */
+export const MODEL_SUMMARY_ATTEMPTS = 3;
+const WORK_RETRY_FIRST_MS = 5_000;
+const WORK_RETRY_MAX_MS = 10 * 60 * 1000;
+/** workerd retries a failing alarm up to six times; on the last one we re-arm instead of giving up. */
+export const LAST_ALARM_RETRY = 5;
+const ALARM_REARM_MS = 60_000;
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+
+type WorkState = "none" | "pending" | "done" | "skipped";
 
 type SessionRecord = {
   id: string;
@@ -64,6 +104,12 @@ type SessionRecord = {
   index_synced_version: number;
   index_failures: number;
   index_retry_at: number | null;
+  deleted_at: string | null;
+  summary_state: WorkState;
+  summary_attempts: number;
+  archive_state: WorkState;
+  work_failures: number;
+  work_retry_at: number | null;
 };
 
 type MessageRecord = {
@@ -80,6 +126,8 @@ export interface ChatInput {
   idempotencyKey?: string;
   /** Create the session under this object's id when it does not exist yet. */
   createAs?: string;
+  /** With createAs: the user's recent long-term summaries, kept as this session's memory. */
+  memory?: MemoryItem[];
 }
 
 export interface AppendInput {
@@ -121,6 +169,7 @@ const toIndexRow = (s: SessionRecord): ChatSessionRow => ({
   endReason: s.end_reason,
   processedForLtm: s.processed_for_ltm === 1,
   isDeleted: s.is_deleted === 1,
+  deletedAt: s.deleted_at,
   indexVersion: s.index_version,
 });
 
@@ -138,11 +187,14 @@ export class SessionObject extends DurableObject<Env> {
   private readonly config: Config;
   /** The answer provider; like any external model it is replaceable in tests (slow, failing). */
   answers: AnswerProvider;
+  /** The summariser (Workers AI when bound); replaceable in tests like the answer provider. */
+  summarizer: Summarizer;
   /** False until the session is created: probing an unknown id must write nothing. */
   private ready = false;
   /** Turns and appends run one at a time, so each answer directly follows its query. */
   private writeTail: Promise<unknown> = Promise.resolve();
   private indexTail: Promise<unknown> = Promise.resolve();
+  private readonly fallbackSummarizer = new ExtractiveSummarizer();
 
   /**
    * Where index snapshots go. A seam for fault injection in tests (D1 outages);
@@ -156,6 +208,7 @@ export class SessionObject extends DurableObject<Env> {
     this.sql = ctx.storage.sql;
     this.config = getConfig(env);
     this.answers = answerProviderFor(env);
+    this.summarizer = summarizerFor(env);
     ctx.blockConcurrencyWhile(async () => {
       // Only bring an existing session's schema up to date; a new one gets it in create.
       const existing = this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_schema'").toArray();
@@ -167,13 +220,17 @@ export class SessionObject extends DurableObject<Env> {
   // ---------------------------------------------------------------- RPC API
 
   /** Creates the session (idempotent for its owner). */
-  async create(owner: Owner, id: string): Promise<Outcome<{ info: SessionInfo; created: boolean }>> {
+  async create(
+    owner: Owner,
+    id: string,
+    memory: MemoryItem[] = [],
+  ): Promise<Outcome<{ info: SessionInfo; created: boolean }>> {
     return this.exclusive(async () => {
       const existing = this.load();
       if (existing) {
         return this.visibleTo(existing, owner) ? ok({ info: toInfo(existing), created: false }) : refuse("not_found");
       }
-      this.write(() => this.insertSession(owner, id, nowIso()));
+      this.write(() => this.insertSession(owner, id, nowIso(), memory));
       await this.flushIndex();
       return ok({ info: toInfo(this.mustLoad()), created: true });
     });
@@ -208,7 +265,8 @@ export class SessionObject extends DurableObject<Env> {
         metadata: {},
         created_at: createdAt,
       };
-      const answer = await this.answers.answer({ query: input.query, history: [...recent, userMessage] });
+      const memory = s ? this.memoryItems() : (input.memory ?? []);
+      const answer = await this.answers.answer({ query: input.query, history: [...recent, userMessage], memory });
       const assistantMessage: MessageView = {
         id: crypto.randomUUID(),
         seq: userMessage.seq + 1,
@@ -230,7 +288,7 @@ export class SessionObject extends DurableObject<Env> {
         assistant_message: assistantMessage,
       };
       this.write(() => {
-        if (creating) this.insertSession(owner, sessionId, createdAt);
+        if (creating) this.insertSession(owner, sessionId, createdAt, memory);
         this.insertMessage(userMessage);
         this.insertMessage(assistantMessage);
         if (input.idempotencyKey) this.remember(input.idempotencyKey, requestPrint, response);
@@ -291,26 +349,226 @@ export class SessionObject extends DurableObject<Env> {
     };
   }
 
-  /** Soft delete: invisible everywhere, data kept. */
+  /** Every message, as JSON Lines (the transcript when no archive copy exists). */
+  async transcript(owner: Owner): Promise<string | null> {
+    const s = this.load();
+    if (!s || !this.visibleTo(s, owner)) return null;
+    return transcriptJsonl(this.allMessages());
+  }
+
+  /** Ends the session (idempotent: a second end returns the first ended_at), then summarises and archives it. */
+  async end(owner: Owner, reason: EndReason = "user"): Promise<Outcome<SessionInfo>> {
+    return this.exclusive(async () => {
+      const s = this.load();
+      if (!s || !this.visibleTo(s, owner)) return refuse("not_found");
+      if (s.ended_at === null) this.markEnded(reason);
+      await this.postEndWork();
+      await this.flushIndex();
+      return ok(toInfo(this.mustLoad()));
+    });
+  }
+
+  /** Ends the session if it has really been idle for SESSION_TIMEOUT_HOURS (sweeps call this). */
+  async expireIfIdle(): Promise<"ended" | "active" | "gone"> {
+    return this.exclusive(async () => {
+      const s = this.load();
+      if (!s || s.is_deleted === 1) return "gone";
+      if (s.ended_at !== null) return "ended";
+      if (Date.now() < this.idleDeadline(s)) return "active";
+      this.markEnded("inactive");
+      await this.postEndWork();
+      await this.flushIndex();
+      return "ended";
+    });
+  }
+
+  /** Soft delete: invisible everywhere, data kept until DELETED_RETENTION_DAYS have passed. */
   async softDelete(owner: Owner): Promise<boolean> {
     return this.exclusive(async () => {
       const s = this.load();
       if (!s || !this.visibleTo(s, owner)) return false;
+      const at = nowIso();
       this.write(() => {
-        this.sql.exec("UPDATE session SET is_deleted = 1, index_version = index_version + 1");
+        // A discarded conversation is not turned into memory.
+        this.sql.exec(
+          `UPDATE session SET is_deleted = 1, deleted_at = ?,
+             ended_at = coalesce(ended_at, ?), end_reason = coalesce(end_reason, 'deleted'),
+             summary_state = CASE summary_state WHEN 'pending' THEN 'skipped' ELSE summary_state END,
+             archive_state = CASE archive_state WHEN 'pending' THEN 'skipped' ELSE archive_state END,
+             index_version = index_version + 1`,
+          at,
+          at,
+        );
       });
       await this.flushIndex();
       return true;
     });
   }
 
-  /** Retries the pending index update until D1 has it. */
-  override async alarm(): Promise<void> {
+  /**
+   * Hard delete everywhere: summary, archive, index row, then the object's own
+   * storage. External copies go first, so a failure leaves the object able to
+   * retry. `owner` null is the retention purge; an owner may purge even a
+   * soft-deleted session (erasure).
+   */
+  async purge(owner: Owner | null): Promise<PurgeReport | null> {
+    return this.exclusive(async () => {
+      const s = this.load();
+      if (!s) return null;
+      if (owner && (s.tenant_id !== owner.tenantId || s.user_id !== owner.userId)) return null;
+      if (!owner && !(s.is_deleted === 1 && Date.now() >= this.purgeDeadline(s))) return null;
+      await this.indexTail;
+      const messages = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM messages").one().n;
+      const summaries = await new TenantMemory(this.env.DB, s.tenant_id).deleteForSession(s.id);
+      let archives = 0;
+      const key = archiveKey(s.tenant_id, s.user_id, s.id);
+      if (this.env.ARCHIVE && (await this.env.ARCHIVE.head(key))) {
+        await this.env.ARCHIVE.delete(key);
+        archives = 1;
+      }
+      await new TenantSessionMaintenance(this.env.DB, s.tenant_id).deleteRow(s.id);
+      await this.ctx.storage.deleteAlarm();
+      await this.ctx.storage.deleteAll();
+      this.ready = false;
+      return { sessions: 1, messages, summaries, archives };
+    });
+  }
+
+  /**
+   * Every duty of the session is derived from stored data and re-checked
+   * here, so an early, late or repeated alarm is harmless: index retry, idle
+   * expiry, post-end work, retention purge.
+   */
+  override async alarm(info?: AlarmInvocationInfo): Promise<void> {
     if (!this.ready) return;
-    await this.flushIndex();
+    try {
+      const s = this.load();
+      if (!s) return;
+      if (s.is_deleted === 1 && Date.now() >= this.purgeDeadline(s)) {
+        await this.purge(null);
+        return;
+      }
+      await this.exclusive(async () => {
+        const current = this.mustLoad();
+        if (current.ended_at === null && current.is_deleted === 0 && Date.now() >= this.idleDeadline(current)) {
+          this.markEnded("inactive");
+        }
+        await this.postEndWork();
+      });
+      await this.flushIndex();
+      await this.armAlarm(true);
+    } catch (err) {
+      if ((info?.retryCount ?? 0) < LAST_ALARM_RETRY) throw err;
+      console.error(`session alarm failed on its last retry; re-arming in ${ALARM_REARM_MS} ms`, err);
+      await this.ctx.storage.setAlarm(Date.now() + ALARM_REARM_MS);
+    }
   }
 
   // ------------------------------------------------------------- internals
+
+  private idleDeadline(s: SessionRecord): number {
+    return Date.parse(s.last_message_at) + this.config.SESSION_TIMEOUT_HOURS * HOUR_MS;
+  }
+
+  private purgeDeadline(s: SessionRecord): number {
+    return Date.parse(s.deleted_at ?? s.last_message_at) + this.config.DELETED_RETENTION_DAYS * DAY_MS;
+  }
+
+  /** active → ended, with the post-end work it implies recorded in the same step. Caller holds the lock. */
+  private markEnded(reason: EndReason): void {
+    const summarise = this.mustLoad().message_count >= this.config.MIN_MESSAGES_FOR_SUMMARY;
+    this.write(() => {
+      this.sql.exec(
+        `UPDATE session SET ended_at = ?, end_reason = ?, summary_state = ?, archive_state = ?,
+           work_retry_at = ?, index_version = index_version + 1`,
+        nowIso(),
+        reason,
+        summarise ? "pending" : "skipped",
+        this.config.ENABLE_SESSION_ARCHIVING ? "pending" : "none",
+        Date.now(),
+      );
+    });
+  }
+
+  /**
+   * Summary (exactly once: D1's unique key per session, then the local flag)
+   * and archive. A failure is recorded with a retry time for the alarm; after
+   * MODEL_SUMMARY_ATTEMPTS model failures the embedded summariser takes over.
+   * Caller holds the lock.
+   */
+  private async postEndWork(): Promise<void> {
+    let s = this.mustLoad();
+    let failed = false;
+    if (s.summary_state === "pending") {
+      const messages = this.allMessages();
+      const useModel = s.summary_attempts < MODEL_SUMMARY_ATTEMPTS;
+      const summarizer = useModel ? this.summarizer : this.fallbackSummarizer;
+      try {
+        const draft = await summarizer.summarize(messages);
+        const first = messages[0] as MessageView;
+        const last = messages[messages.length - 1] as MessageView;
+        await new TenantMemory(this.env.DB, s.tenant_id).insertOnce({
+          id: crypto.randomUUID(),
+          tenantId: s.tenant_id,
+          userId: s.user_id,
+          sessionId: s.id,
+          summary: draft.text,
+          keyTopics: draft.keyTopics,
+          firstSeq: first.seq,
+          lastSeq: last.seq,
+          messageCount: messages.length,
+          method: draft.method,
+          model: draft.model,
+          language: draft.language,
+          createdAt: nowIso(),
+        });
+        this.write(() =>
+          this.sql.exec(
+            "UPDATE session SET summary_state = 'done', processed_for_ltm = 1, index_version = index_version + 1",
+          ),
+        );
+      } catch (err) {
+        failed = true;
+        console.warn(`session ${s.id}: summary attempt ${s.summary_attempts + 1} (${summarizer.method}) failed`, err);
+        this.sql.exec("UPDATE session SET summary_attempts = summary_attempts + 1");
+      }
+    }
+    s = this.mustLoad();
+    if (s.archive_state === "pending") {
+      try {
+        if (!this.env.ARCHIVE) throw new Error("ENABLE_SESSION_ARCHIVING is on but the ARCHIVE bucket is not bound");
+        await this.env.ARCHIVE.put(archiveKey(s.tenant_id, s.user_id, s.id), transcriptJsonl(this.allMessages()), {
+          httpMetadata: { contentType: "application/x-ndjson" },
+          customMetadata: { tenant_id: String(s.tenant_id), user_id: String(s.user_id), ended_at: s.ended_at ?? "" },
+        });
+        this.sql.exec("UPDATE session SET archive_state = 'done'");
+      } catch (err) {
+        failed = true;
+        console.warn(`session ${s.id}: archive failed`, err);
+      }
+    }
+    if (failed) {
+      const failures = s.work_failures + 1;
+      const delay = Math.min(WORK_RETRY_FIRST_MS * 2 ** (failures - 1), WORK_RETRY_MAX_MS);
+      this.sql.exec("UPDATE session SET work_failures = ?, work_retry_at = ?", failures, Date.now() + delay);
+    } else {
+      this.sql.exec("UPDATE session SET work_failures = 0, work_retry_at = NULL");
+    }
+    await this.armAlarm();
+  }
+
+  private allMessages(): MessageView[] {
+    return this.sql.exec<MessageRecord>("SELECT * FROM messages ORDER BY seq").toArray().map(toMessage);
+  }
+
+  private memoryItems(): MemoryItem[] {
+    return this.sql
+      .exec<{ session_id: string; summary: string; key_topics: string; created_at: string }>(
+        "SELECT session_id, summary, key_topics, created_at FROM memory ORDER BY position",
+      )
+      .toArray()
+      .map((m) => ({ ...m, key_topics: JSON.parse(m.key_topics) as string[] }));
+  }
 
   private migrate(): void {
     this.sql.exec("CREATE TABLE IF NOT EXISTS _schema (step INTEGER NOT NULL)");
@@ -369,7 +627,7 @@ export class SessionObject extends DurableObject<Env> {
     void this.ctx.storage.setAlarm(retryAt);
   }
 
-  private insertSession(owner: Owner, id: string, at: string): void {
+  private insertSession(owner: Owner, id: string, at: string, memory: MemoryItem[]): void {
     this.sql.exec(
       `INSERT INTO session (singleton, id, tenant_id, user_id, created_at, last_message_at, index_version)
        VALUES (1, ?, ?, ?, ?, ?, 1)`,
@@ -379,6 +637,16 @@ export class SessionObject extends DurableObject<Env> {
       at,
       at,
     );
+    memory.forEach((m, position) => {
+      this.sql.exec(
+        "INSERT INTO memory (position, session_id, summary, key_topics, created_at) VALUES (?, ?, ?, ?, ?)",
+        position,
+        m.session_id,
+        m.summary,
+        JSON.stringify(m.key_topics),
+        m.created_at,
+      );
+    });
   }
 
   private insertMessage(m: MessageView): void {
@@ -458,13 +726,20 @@ export class SessionObject extends DurableObject<Env> {
   }
 
   /** The alarm time is always derived from stored data: the earliest pending duty. */
-  private async armAlarm(): Promise<void> {
+  private async armAlarm(force = false): Promise<void> {
     const s = this.load();
-    const due = s && s.index_synced_version < s.index_version ? (s.index_retry_at ?? Date.now()) : null;
+    const duties: number[] = [];
+    if (s) {
+      if (s.index_synced_version < s.index_version) duties.push(s.index_retry_at ?? Date.now());
+      if (s.summary_state === "pending" || s.archive_state === "pending") duties.push(s.work_retry_at ?? Date.now());
+      if (s.ended_at === null && s.is_deleted === 0) duties.push(this.idleDeadline(s));
+      if (s.is_deleted === 1) duties.push(this.purgeDeadline(s));
+    }
+    const due = duties.length > 0 ? Math.min(...duties) : null;
     const current = await this.ctx.storage.getAlarm();
     if (due === null) {
       if (current !== null) await this.ctx.storage.deleteAlarm();
-    } else if (current !== due) {
+    } else if (force || current !== due) {
       await this.ctx.storage.setAlarm(due);
     }
   }

@@ -45,6 +45,24 @@ export interface HistoryPage {
   next_before: number | null;
 }
 
+/** A long-term memory item handed to the answer provider with a new session's context. */
+export interface MemoryItem {
+  session_id: string;
+  summary: string;
+  key_topics: string[];
+  created_at: string;
+}
+
+export type EndReason = "user" | "inactive" | "limit" | "deleted";
+
+/** What a purge removed, for the erasure report. */
+export interface PurgeReport {
+  sessions: number;
+  messages: number;
+  summaries: number;
+  archives: number;
+}
+
 /** Why a write was refused; the worker maps each to one HTTP status. */
 export type Refusal = "not_found" | "ended" | "idempotency_conflict";
 

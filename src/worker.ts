@@ -5,9 +5,13 @@ import { getConfig } from "./config";
 import { handleError } from "./error-handler";
 import { errorBody } from "./errors";
 import { limitBody } from "./lib/limits";
+import { scheduledSweep } from "./lifecycle/sweep";
+import { adminRoutes } from "./routes/admin";
 import { chatRoutes } from "./routes/chat";
 import { healthRoutes } from "./routes/health";
+import { memoryRoutes } from "./routes/memory";
 import { sessionRoutes } from "./routes/sessions";
+import { userRoutes } from "./routes/users";
 
 export { SessionObject } from "./session-object";
 
@@ -19,11 +23,17 @@ const app = new Hono<AppEnv>({ strict: false })
   .route("/", healthRoutes)
   .use("/api/*", requireAuth, limitBody)
   .route("/api/chat", chatRoutes)
-  .route("/api/sessions", sessionRoutes);
+  .route("/api/sessions", sessionRoutes)
+  .route("/api/memory", memoryRoutes)
+  .route("/api/users", userRoutes)
+  .route("/api/admin", adminRoutes);
 
 app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
 app.onError(handleError);
 
 export default {
   fetch: app.fetch,
+  async scheduled(controller, env, ctx) {
+    ctx.waitUntil(scheduledSweep(env, controller.scheduledTime));
+  },
 } satisfies ExportedHandler<Env>;

@@ -55,8 +55,9 @@ describe("the D1 index converges after D1 failures", () => {
     const rows = (await indexRows(sessionId)).results;
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ message_count: 7, is_deleted: 0 });
-    // Converged: nothing left to retry.
-    expect(await pendingAlarm(sessionId)).toBeNull();
+    // Converged: no retry left, only the idle-expiry deadline.
+    const info = (await api(`/api/sessions/${sessionId}`, { as: me })).body;
+    expect(await pendingAlarm(sessionId)).toBe(Date.parse(info.last_message_at) + 24 * 3_600_000);
     const listed = await api("/api/sessions", { as: me });
     expect(listed.body.sessions).toEqual([expect.objectContaining({ id: sessionId, message_count: 7 })]);
   });
@@ -98,6 +99,7 @@ describe("index upserts are absolute and version-guarded", () => {
     endReason: null,
     processedForLtm: false,
     isDeleted: false,
+    deletedAt: null,
     indexVersion: version,
   });
 

@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * The tenant-scoped index of chat sessions. Each row is written only by its
@@ -18,12 +18,42 @@ export const chatSessions = sqliteTable(
     endReason: text("end_reason"),
     processedForLtm: integer("processed_for_ltm", { mode: "boolean" }).notNull().default(false),
     isDeleted: integer("is_deleted", { mode: "boolean" }).notNull().default(false),
+    deletedAt: text("deleted_at"),
     indexVersion: integer("index_version").notNull(),
   },
   (t) => [
     // Serves the per-user list: tenant + user, newest activity first, keyset on (last_message_at, id).
     index("chat_sessions_user_activity").on(t.tenantId, t.userId, t.isDeleted, t.lastMessageAt, t.id),
+    // Serves the sweeps: open sessions by age, and soft-deleted ones by deletion time.
+    index("chat_sessions_open_by_activity").on(t.tenantId, t.endedAt, t.lastMessageAt),
+    index("chat_sessions_deleted").on(t.tenantId, t.isDeleted, t.deletedAt),
   ],
 );
 
 export type ChatSessionRow = typeof chatSessions.$inferSelect;
+
+/** Long-term memory: one summary per ended session (the unique key makes "exactly once" hold across retries). */
+export const sessionSummaries = sqliteTable(
+  "session_summaries",
+  {
+    id: text("id").primaryKey(),
+    tenantId: integer("tenant_id").notNull(),
+    userId: integer("user_id").notNull(),
+    sessionId: text("session_id").notNull(),
+    summary: text("summary").notNull(),
+    keyTopics: text("key_topics", { mode: "json" }).$type<string[]>().notNull(),
+    firstSeq: integer("first_seq").notNull(),
+    lastSeq: integer("last_seq").notNull(),
+    messageCount: integer("message_count").notNull(),
+    method: text("method").notNull(),
+    model: text("model"),
+    language: text("language").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("session_summaries_session").on(t.sessionId),
+    index("session_summaries_user_recent").on(t.tenantId, t.userId, t.createdAt, t.id),
+  ],
+);
+
+export type SessionSummaryRow = typeof sessionSummaries.$inferSelect;

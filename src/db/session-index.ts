@@ -1,4 +1,4 @@
-import { and, desc, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { type ChatSessionRow, chatSessions } from "./schema";
 
@@ -81,4 +81,121 @@ export class TenantSessionIndex {
     const last = page[page.length - 1] as ChatSessionRow;
     return { rows: page, next: { lastMessageAt: last.lastMessageAt, id: last.id } };
   }
+}
+
+/** A session the sweeps act on: enough to address its object. */
+export interface SessionRef {
+  id: string;
+  tenantId: number;
+  userId: number;
+}
+
+const refColumns = { id: chatSessions.id, tenantId: chatSessions.tenantId, userId: chatSessions.userId };
+
+/** The tenant-scoped queries of the lifecycle sweeps, erasure and the per-user cap. */
+export class TenantSessionMaintenance {
+  private readonly db;
+
+  constructor(
+    d1: D1Database,
+    readonly tenantId: number,
+  ) {
+    this.db = drizzle(d1);
+  }
+
+  /** Open sessions idle since before `cutoff`, oldest first, after the keyset position. */
+  async idleOpenSessions(cutoff: string, limit: number, after?: ListCursor): Promise<(SessionRef & ListCursor)[]> {
+    return this.db
+      .select({ ...refColumns, lastMessageAt: chatSessions.lastMessageAt })
+      .from(chatSessions)
+      .where(
+        and(
+          eq(chatSessions.tenantId, this.tenantId),
+          isNull(chatSessions.endedAt),
+          eq(chatSessions.isDeleted, false),
+          lt(chatSessions.lastMessageAt, cutoff),
+          after
+            ? or(
+                gt(chatSessions.lastMessageAt, after.lastMessageAt),
+                and(eq(chatSessions.lastMessageAt, after.lastMessageAt), gt(chatSessions.id, after.id)),
+              )
+            : undefined,
+        ),
+      )
+      .orderBy(asc(chatSessions.lastMessageAt), asc(chatSessions.id))
+      .limit(limit)
+      .all();
+  }
+
+  /** Soft-deleted sessions whose retention ended before `cutoff`. */
+  async expiredDeletions(cutoff: string, limit: number): Promise<SessionRef[]> {
+    return this.db
+      .select(refColumns)
+      .from(chatSessions)
+      .where(
+        and(
+          eq(chatSessions.tenantId, this.tenantId),
+          eq(chatSessions.isDeleted, true),
+          lt(chatSessions.deletedAt, cutoff),
+        ),
+      )
+      .orderBy(asc(chatSessions.deletedAt))
+      .limit(limit)
+      .all();
+  }
+
+  /** The user's active sessions beyond the `keep` most recently active ones. */
+  async activeBeyond(userId: number, keep: number): Promise<SessionRef[]> {
+    return this.db
+      .select(refColumns)
+      .from(chatSessions)
+      .where(
+        and(
+          eq(chatSessions.tenantId, this.tenantId),
+          eq(chatSessions.userId, userId),
+          isNull(chatSessions.endedAt),
+          eq(chatSessions.isDeleted, false),
+        ),
+      )
+      .orderBy(desc(chatSessions.lastMessageAt), desc(chatSessions.id))
+      .limit(100)
+      .offset(keep)
+      .all();
+  }
+
+  /** Every session of the user, deleted ones included (erasure). */
+  async allForUser(userId: number): Promise<SessionRef[]> {
+    return this.db
+      .select(refColumns)
+      .from(chatSessions)
+      .where(and(eq(chatSessions.tenantId, this.tenantId), eq(chatSessions.userId, userId)))
+      .all();
+  }
+
+  async deleteRow(id: string): Promise<void> {
+    await this.db.delete(chatSessions).where(and(eq(chatSessions.tenantId, this.tenantId), eq(chatSessions.id, id)));
+  }
+}
+
+/**
+ * The one query that spans tenants: which tenants have sweep work. Used only
+ * by the scheduled handler, which then works through each tenant's scoped
+ * repository.
+ */
+export async function tenantsWithSweepWork(d1: D1Database, idleCutoff: string, purgeCutoff: string): Promise<number[]> {
+  const rows = await drizzle(d1)
+    .selectDistinct({ tenantId: chatSessions.tenantId })
+    .from(chatSessions)
+    .where(
+      or(
+        and(
+          isNull(chatSessions.endedAt),
+          eq(chatSessions.isDeleted, false),
+          lt(chatSessions.lastMessageAt, idleCutoff),
+        ),
+        and(eq(chatSessions.isDeleted, true), lt(chatSessions.deletedAt, purgeCutoff)),
+      ),
+    )
+    .all();
+  return rows.map((r) => r.tenantId);
 }

@@ -4,6 +4,9 @@ import type { AppEnv } from "../app-env";
 import { assertUserContext } from "../auth";
 import { assertTextWithinLimit, idempotencyKeyOf } from "../lib/limits";
 import { jsonBody } from "../lib/validate";
+import { enforceSessionCap } from "../lifecycle/session-cap";
+import { recentMemory } from "../memory/recall";
+import type { ChatResponse } from "../session-types";
 import { idForNewSession, sessionIds, sessionStub, unwrap } from "../sessions";
 
 export const userContextSchema = z.object({
@@ -33,7 +36,12 @@ export const chatRoutes = new Hono<AppEnv>().post("/", jsonBody(chatBody), async
     // Unknown, foreign, ended or deleted: the seed starts a new session instead.
     if (resumed.ok || resumed.refusal === "idempotency_conflict") return c.json(unwrap(resumed));
   }
+  const config = c.get("config");
   const id = await idForNewSession(c.env, "chat", who, idempotencyKey);
-  const created = await sessionStub(c.env, id).chat(owner, { query: body.query, idempotencyKey, createAs: id });
-  return c.json(unwrap(created));
+  const memory = await recentMemory(c.env, owner, config.LTM_CONTEXT_SUMMARIES);
+  const response = unwrap<ChatResponse>(
+    await sessionStub(c.env, id).chat(owner, { query: body.query, idempotencyKey, createAs: id, memory }),
+  );
+  if (!response.resumed) await enforceSessionCap(c.env, config, owner, id);
+  return c.json(response);
 });

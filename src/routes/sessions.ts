@@ -7,8 +7,11 @@ import { type ListCursor, TenantSessionIndex } from "../db/session-index";
 import { ApiError, notFound } from "../errors";
 import { assertMetadataWithinLimit, assertTextWithinLimit, idempotencyKeyOf } from "../lib/limits";
 import { jsonBody, queryParams } from "../lib/validate";
+import { enforceSessionCap } from "../lifecycle/session-cap";
+import { archiveKey } from "../memory/archive";
+import { recentMemory } from "../memory/recall";
 import type { SessionInfo } from "../session-types";
-import { idForNewSession, ownedSessionId, sessionStub, unwrap } from "../sessions";
+import { idForNewSession, ownedSessionId, sessionIds, sessionStub, unwrap } from "../sessions";
 import { userContextSchema } from "./chat";
 
 const createBody = z.object({ user_context: userContextSchema.optional() });
@@ -29,6 +32,10 @@ const appendBody = z.object({
   content: z.string().refine((t) => t.trim().length > 0, "must not be empty"),
   metadata: z.record(z.string(), z.unknown()).optional(),
   user_context: userContextSchema.optional(),
+});
+
+const batchEndBody = z.object({
+  session_ids: z.array(z.string()).min(1).max(100, "at most 100 session ids"),
 });
 
 const encodeCursor = (c: ListCursor) => btoa(JSON.stringify([c.lastMessageAt, c.id])).replace(/=+$/, "");
@@ -72,9 +79,31 @@ export const sessionRoutes = new Hono<AppEnv>()
     if (!body.success) throw new ApiError(400, "invalid_request", "user_context: must be {tenant_id, user_id}");
     const who = c.get("identity");
     assertUserContext(who, body.data.user_context);
+    const config = c.get("config");
     const id = await idForNewSession(c.env, "session", who, idempotencyKeyOf(c.req.header("idempotency-key")));
-    const { info } = unwrap(await sessionStub(c.env, id).create(who, id));
+    const memory = await recentMemory(c.env, who, config.LTM_CONTEXT_SUMMARIES);
+    const { info, created } = unwrap(await sessionStub(c.env, id).create(who, id, memory));
+    if (created) await enforceSessionCap(c.env, config, who, id);
     return c.json(info, 201);
+  })
+  .post("/end", jsonBody(batchEndBody), async (c) => {
+    // The seed's gather(..., return_exceptions=True): one bad id never fails the others.
+    const who = c.get("identity");
+    const ids = sessionIds(c.env);
+    const results = await Promise.all(
+      c.req.valid("json").session_ids.map(async (raw) => {
+        const id = await ids.verify(who, raw);
+        if (!id) return { id: raw, ok: false, error: "not_found" };
+        try {
+          const ended = await sessionStub(c.env, id).end(who, "user");
+          return ended.ok ? { id, ok: true, status: ended.value.status } : { id, ok: false, error: ended.refusal };
+        } catch (err) {
+          console.error(`batch end of ${id} failed`, err);
+          return { id, ok: false, error: "internal_error" };
+        }
+      }),
+    );
+    return c.json({ results });
   })
   .get("/", queryParams(listQuery), async (c) => {
     const q = c.req.valid("query");
@@ -114,6 +143,23 @@ export const sessionRoutes = new Hono<AppEnv>()
       }),
     );
     return c.json(message, 201);
+  })
+  .post("/:id/end", async (c) => {
+    const id = await ownedSessionId(c.env, c.get("identity"), c.req.param("id"));
+    return c.json(unwrap(await sessionStub(c.env, id).end(c.get("identity"), "user")));
+  })
+  .get("/:id/transcript", async (c) => {
+    const who = c.get("identity");
+    const id = await ownedSessionId(c.env, who, c.req.param("id"));
+    const stub = sessionStub(c.env, id);
+    const info = await stub.info(who);
+    if (!info) throw notFound();
+    const headers = { "content-type": "application/x-ndjson; charset=utf-8" };
+    const archived = c.env.ARCHIVE ? await c.env.ARCHIVE.get(archiveKey(who.tenantId, who.userId, id)) : null;
+    if (archived) return new Response(archived.body, { headers: { ...headers, "x-transcript-source": "archive" } });
+    const live = await stub.transcript(who);
+    if (live === null) throw notFound();
+    return new Response(live, { headers: { ...headers, "x-transcript-source": "session" } });
   })
   .delete("/:id", async (c) => {
     const id = await ownedSessionId(c.env, c.get("identity"), c.req.param("id"));

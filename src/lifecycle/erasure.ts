@@ -1,0 +1,40 @@
+import { TenantSessionMaintenance } from "../db/session-index";
+import { archivePrefix } from "../memory/archive";
+import { TenantMemory } from "../memory/store";
+import type { Owner, PurgeReport } from "../session-types";
+import { sessionStub } from "../sessions";
+
+const PARALLEL = 10;
+
+/**
+ * Right to erasure: every session of the user (deleted ones too) is purged by
+ * its own object, then whatever could remain outside them (summaries,
+ * archives) is removed by user. Answers with what was removed.
+ */
+export async function eraseUser(env: Env, owner: Owner): Promise<PurgeReport> {
+  const report: PurgeReport = { sessions: 0, messages: 0, summaries: 0, archives: 0 };
+  const sessions = await new TenantSessionMaintenance(env.DB, owner.tenantId).allForUser(owner.userId);
+  for (let i = 0; i < sessions.length; i += PARALLEL) {
+    const purged = await Promise.all(sessions.slice(i, i + PARALLEL).map((s) => sessionStub(env, s.id).purge(owner)));
+    for (const p of purged) {
+      if (!p) continue;
+      report.sessions += p.sessions;
+      report.messages += p.messages;
+      report.summaries += p.summaries;
+      report.archives += p.archives;
+    }
+  }
+  report.summaries += await new TenantMemory(env.DB, owner.tenantId).deleteForUser(owner.userId);
+  if (env.ARCHIVE) {
+    let cursor: string | undefined;
+    do {
+      const listed = await env.ARCHIVE.list({ prefix: archivePrefix(owner.tenantId, owner.userId), cursor });
+      if (listed.objects.length > 0) {
+        await env.ARCHIVE.delete(listed.objects.map((o) => o.key));
+        report.archives += listed.objects.length;
+      }
+      cursor = listed.truncated ? listed.cursor : undefined;
+    } while (cursor);
+  }
+  return report;
+}

@@ -1,0 +1,94 @@
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { type SessionSummaryRow, sessionSummaries } from "../db/schema";
+
+export interface SummaryCursor {
+  createdAt: string;
+  id: string;
+}
+
+/** Long-term memory in D1, bound to one tenant like the session index. */
+export class TenantMemory {
+  private readonly db;
+
+  constructor(
+    d1: D1Database,
+    readonly tenantId: number,
+  ) {
+    this.db = drizzle(d1);
+  }
+
+  /** Stores the session's summary unless it already has one; true if this call stored it. */
+  async insertOnce(row: SessionSummaryRow): Promise<boolean> {
+    if (row.tenantId !== this.tenantId) throw new Error("summary belongs to another tenant");
+    const inserted = await this.db
+      .insert(sessionSummaries)
+      .values(row)
+      .onConflictDoNothing({ target: sessionSummaries.sessionId })
+      .returning({ id: sessionSummaries.id });
+    return inserted.length > 0;
+  }
+
+  async forSession(sessionId: string): Promise<SessionSummaryRow | undefined> {
+    return this.db
+      .select()
+      .from(sessionSummaries)
+      .where(and(eq(sessionSummaries.tenantId, this.tenantId), eq(sessionSummaries.sessionId, sessionId)))
+      .get();
+  }
+
+  /** The user's summaries, newest first, keyset-paginated. */
+  async listForUser(
+    userId: number,
+    limit: number,
+    cursor?: SummaryCursor,
+  ): Promise<{ rows: SessionSummaryRow[]; next?: SummaryCursor }> {
+    const rows = await this.db
+      .select()
+      .from(sessionSummaries)
+      .where(
+        and(
+          eq(sessionSummaries.tenantId, this.tenantId),
+          eq(sessionSummaries.userId, userId),
+          cursor
+            ? or(
+                lt(sessionSummaries.createdAt, cursor.createdAt),
+                and(eq(sessionSummaries.createdAt, cursor.createdAt), lt(sessionSummaries.id, cursor.id)),
+              )
+            : undefined,
+        ),
+      )
+      .orderBy(desc(sessionSummaries.createdAt), desc(sessionSummaries.id))
+      .limit(limit + 1)
+      .all();
+    if (rows.length <= limit) return { rows };
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1] as SessionSummaryRow;
+    return { rows: page, next: { createdAt: last.createdAt, id: last.id } };
+  }
+
+  async deleteForSession(sessionId: string): Promise<number> {
+    const gone = await this.db
+      .delete(sessionSummaries)
+      .where(and(eq(sessionSummaries.tenantId, this.tenantId), eq(sessionSummaries.sessionId, sessionId)))
+      .returning({ id: sessionSummaries.id });
+    return gone.length;
+  }
+
+  async deleteForUser(userId: number): Promise<number> {
+    const gone = await this.db
+      .delete(sessionSummaries)
+      .where(and(eq(sessionSummaries.tenantId, this.tenantId), eq(sessionSummaries.userId, userId)))
+      .returning({ id: sessionSummaries.id });
+    return gone.length;
+  }
+
+  async countForUser(userId: number): Promise<number> {
+    const row = await this.db
+      .select({ n: sql<number>`count(*)` })
+      .from(sessionSummaries)
+      .where(and(eq(sessionSummaries.tenantId, this.tenantId), eq(sessionSummaries.userId, userId)))
+      .get();
+    return row?.n ?? 0;
+  }
+}
