@@ -78,3 +78,41 @@ export const newSession = async (as: Caller): Promise<string> => {
 };
 
 export const stubFor = (sessionId: string) => env.SESSIONS.get(env.SESSIONS.idFromName(sessionId));
+
+export const HOUR = 3_600_000;
+
+/**
+ * Simulates time passing for one session: its stored activity (and deletion)
+ * times move `hours` into the past, in the object and in its index row, as if
+ * the session had been idle that long. Alarms are not moved by fake timers, so
+ * this is how tests reach deadlines.
+ */
+export async function backdate(sessionId: string, hours: number): Promise<void> {
+  const shift = (iso: string | null) => (iso === null ? null : new Date(Date.parse(iso) - hours * HOUR).toISOString());
+  const { runInDurableObject } = await import("cloudflare:test");
+  const row = await runInDurableObject(stubFor(sessionId), (_obj, state) => {
+    const s = state.storage.sql
+      .exec<{ last_message_at: string; deleted_at: string | null }>("SELECT last_message_at, deleted_at FROM session")
+      .one();
+    const moved = { last: shift(s.last_message_at) as string, deleted: shift(s.deleted_at) };
+    state.storage.sql.exec("UPDATE session SET last_message_at = ?, deleted_at = ?", moved.last, moved.deleted);
+    return moved;
+  });
+  await env.DB.prepare("UPDATE chat_sessions SET last_message_at = ?, deleted_at = ? WHERE id = ?")
+    .bind(row.last, row.deleted, sessionId)
+    .run();
+}
+
+/** A session with `turns` chat turns (2 messages each); returns its id. */
+export async function sessionWithTurns(as: Caller, queries: string[]): Promise<string> {
+  let id: string | undefined;
+  for (const q of queries) {
+    const res = await chat(as, q, id);
+    if (res.status !== 200) throw new Error(`chat failed: ${res.status} ${JSON.stringify(res.body)}`);
+    id = res.body.session_id;
+  }
+  return id as string;
+}
+
+export const summaryRows = (sessionId: string) =>
+  env.DB.prepare("SELECT * FROM session_summaries WHERE session_id = ?").bind(sessionId).all();

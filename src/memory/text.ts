@@ -7,6 +7,7 @@ const STOPWORDS = new Set(
     "these those i you he she we they me my your our their what which who whom how why when where can could should " +
     "would will do does did not no yes please thanks thank hello hi about into than there here have has had also just " +
     "more most some any all each other such only own same too very get got let me us am " +
+    "day days week weeks month months year years time times one two new " +
     // Hungarian
     "a az egy és vagy de ha hogy is nem igen van vannak volt lesz mi mit mik milyen mennyi hány hogyan miért mikor hol " +
     "ki kik kit ez az ezt azt ezek azok itt ott én te ő mi ti ők nekem neked neki nekünk nektek nekik szia köszönöm " +

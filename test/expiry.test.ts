@@ -1,0 +1,116 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { LAST_ALARM_RETRY, type SessionObject } from "../src/session-object";
+import { api, backdate, freshTenant, HOUR, newSession, sessionWithTurns, stubFor, summaryRows } from "./helpers";
+
+const alarmOf = (id: string) => runInDurableObject(stubFor(id), (_o, state) => state.storage.getAlarm());
+const info = async (me: { tenant: number; user: number }, id: string) =>
+  (await api(`/api/sessions/${id}`, { as: me })).body;
+
+describe("inactivity ends a session from its own alarm", () => {
+  it("keeps the alarm at last_message_at + SESSION_TIMEOUT_HOURS and moves it with activity", async () => {
+    const me = { tenant: freshTenant(), user: 1 };
+    const id = await newSession(me);
+    expect(await alarmOf(id)).toBe(Date.parse((await info(me, id)).last_message_at) + 24 * HOUR);
+    await api(`/api/sessions/${id}/messages`, { as: me, body: { role: "user", content: "activity" } });
+    expect(await alarmOf(id)).toBe(Date.parse((await info(me, id)).last_message_at) + 24 * HOUR);
+  });
+
+  it("past the deadline the alarm ends it (reason inactive) with its summary", async () => {
+    const me = { tenant: freshTenant(), user: 1 };
+    const id = await sessionWithTurns(me, ["Mi a távmunka szabályzat?", "És mennyi home office nap engedélyezett?"]);
+    await backdate(id, 25);
+    expect(await runDurableObjectAlarm(stubFor(id))).toBe(true);
+    const after = await info(me, id);
+    expect(after.status).toBe("ended");
+    expect(after.processed_for_ltm).toBe(true);
+    expect((await summaryRows(id)).results).toHaveLength(1);
+    const reason = await runInDurableObject(stubFor(id), (_o, s) =>
+      s.storage.sql.exec<{ end_reason: string }>("SELECT end_reason FROM session").one(),
+    );
+    expect(reason.end_reason).toBe("inactive");
+    // Nothing left to do: no alarm for an ended, summarised, archived session.
+    expect(await alarmOf(id)).toBeNull();
+  });
+
+  it("an early or repeated alarm never ends an active session", async () => {
+    const me = { tenant: freshTenant(), user: 1 };
+    const id = await sessionWithTurns(me, ["still here"]);
+    await backdate(id, 23);
+    for (let i = 0; i < 3; i++) expect(await runDurableObjectAlarm(stubFor(id))).toBe(true);
+    const now = await info(me, id);
+    expect(now.status).toBe("active");
+    // Re-armed at the real deadline, an hour from now.
+    expect(await alarmOf(id)).toBe(Date.parse(now.last_message_at) + 24 * HOUR);
+  });
+
+  it("a message just before the deadline keeps the session active and re-arms the alarm", async () => {
+    const me = { tenant: freshTenant(), user: 1 };
+    const id = await sessionWithTurns(me, ["first"]);
+    await backdate(id, 24 - 1 / 60);
+    const late = await api(`/api/sessions/${id}/messages`, { as: me, body: { role: "user", content: "just in time" } });
+    expect(late.status).toBe(201);
+    await runDurableObjectAlarm(stubFor(id));
+    const now = await info(me, id);
+    expect(now.status).toBe("active");
+    expect(now.message_count).toBe(3);
+    expect(await alarmOf(id)).toBe(Date.parse(late.body.created_at) + 24 * HOUR);
+  });
+
+  it("a message racing the expiry either lands before the end or is refused after it", async () => {
+    const me = { tenant: freshTenant(), user: 1 };
+    const id = await sessionWithTurns(me, ["first"]);
+    await backdate(id, 25);
+    const [append] = await Promise.all([
+      api(`/api/sessions/${id}/messages`, { as: me, body: { role: "user", content: "race" } }),
+      runDurableObjectAlarm(stubFor(id)),
+    ]);
+    const now = await info(me, id);
+    const history = (await api(`/api/sessions/${id}/messages`, { as: me })).body.messages;
+    if (append.status === 201) {
+      // The message won: its activity counts, so the session stays open with an alarm.
+      expect(now.status).toBe("active");
+      expect(await alarmOf(id)).not.toBeNull();
+    } else {
+      expect(append.status).toBe(409);
+      expect(now.status).toBe("ended");
+      expect(history.every((m: { created_at: string }) => m.created_at <= now.ended_at)).toBe(true);
+    }
+  });
+});
+
+describe("alarm retries", () => {
+  async function breakPostEndWork(id: string) {
+    await runInDurableObject(stubFor(id), (obj: SessionObject) => {
+      (obj as unknown as { postEndWork: () => Promise<void> }).postEndWork = async () => {
+        throw new Error("storage hiccup");
+      };
+    });
+  }
+
+  it("throws on an early retry so the platform retries", async () => {
+    const me = { tenant: freshTenant(), user: 1 };
+    const id = await sessionWithTurns(me, ["x"]);
+    await breakPostEndWork(id);
+    await expect(
+      runInDurableObject(stubFor(id), (obj: SessionObject) =>
+        obj.alarm({ retryCount: 0, isRetry: false, scheduledTime: Date.now() }),
+      ),
+    ).rejects.toThrow(/storage hiccup/);
+  });
+
+  it("on its last retry re-arms itself instead of giving up", async () => {
+    const me = { tenant: freshTenant(), user: 1 };
+    const id = await sessionWithTurns(me, ["x"]);
+    await breakPostEndWork(id);
+    const before = Date.now();
+    await runInDurableObject(stubFor(id), async (obj: SessionObject, state) => {
+      await state.storage.deleteAlarm();
+      await obj.alarm({ retryCount: LAST_ALARM_RETRY, isRetry: true, scheduledTime: Date.now() });
+    });
+    const alarm = await alarmOf(id);
+    expect(alarm).not.toBeNull();
+    expect(alarm as number).toBeGreaterThanOrEqual(before + 59_000);
+    expect(alarm as number).toBeLessThanOrEqual(Date.now() + 61_000);
+  });
+});
