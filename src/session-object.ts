@@ -12,6 +12,7 @@ import type {
   ChatResponse,
   EndReason,
   HistoryPage,
+  JsonObject,
   MemoryItem,
   MessageView,
   Outcome,
@@ -133,7 +134,7 @@ export interface ChatInput {
 export interface AppendInput {
   role: Role;
   content: string;
-  metadata: Record<string, unknown>;
+  metadata: JsonObject;
   idempotencyKey?: string;
 }
 
@@ -142,7 +143,7 @@ const toMessage = (m: MessageRecord): MessageView => ({
   seq: m.seq,
   role: m.role as Role,
   content: m.content,
-  metadata: JSON.parse(m.metadata) as Record<string, unknown>,
+  metadata: JSON.parse(m.metadata) as JsonObject,
   created_at: m.created_at,
 });
 
@@ -343,6 +344,7 @@ export class SessionObject extends DurableObject<Env> {
     const page = rows.slice(0, limit).reverse().map(toMessage);
     return {
       session_id: s.id,
+      status: s.ended_at === null ? "active" : "ended",
       messages: page,
       has_more: hasMore,
       next_before: hasMore && page.length > 0 ? (page[0] as MessageView).seq : null,

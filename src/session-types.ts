@@ -5,6 +5,9 @@ export interface Owner {
   userId: number;
 }
 
+/** A JSON object (message metadata), validated at the edge. */
+export type JsonObject = Record<string, unknown>;
+
 export type Role = "user" | "assistant" | "system";
 export type SessionStatus = "active" | "ended";
 
@@ -13,7 +16,7 @@ export interface MessageView {
   seq: number;
   role: Role;
   content: string;
-  metadata: Record<string, unknown>;
+  metadata: JsonObject;
   created_at: string;
 }
 
@@ -39,6 +42,7 @@ export interface ChatResponse {
 
 export interface HistoryPage {
   session_id: string;
+  status: SessionStatus;
   messages: MessageView[];
   has_more: boolean;
   /** Pass as `before` to read the next older page; null when there is none. */

@@ -1,11 +1,23 @@
 import type { Identity } from "./app-env";
 import { ApiError, notFound } from "./errors";
 import { SessionIds } from "./lib/ids";
+import type { SessionObject } from "./session-object";
 import type { Outcome, Owner, Refusal } from "./session-types";
 
+/**
+ * The session object's RPC surface with the signatures it declares. The
+ * generic stub type maps every result through Rpc's serializability types,
+ * which collapse these shapes to `never` or recurse too deeply; calls are
+ * RPC all the same.
+ */
+export type SessionApi = Pick<
+  SessionObject,
+  "create" | "info" | "chat" | "append" | "history" | "transcript" | "end" | "expireIfIdle" | "softDelete" | "purge"
+>;
+
 /** The stub of one session's Durable Object. */
-export function sessionStub(env: Env, sessionId: string) {
-  return env.SESSIONS.get(env.SESSIONS.idFromName(sessionId));
+export function sessionStub(env: Env, sessionId: string): SessionApi {
+  return env.SESSIONS.get(env.SESSIONS.idFromName(sessionId)) as unknown as SessionApi;
 }
 
 export const sessionIds = (env: Env) => {

@@ -65,7 +65,8 @@ export async function api<T = any>(path: string, options: ApiOptions = {}): Prom
     }),
   );
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+  const isJson = /^application\/json/.test(res.headers.get("content-type") ?? "");
+  return { status: res.status, body: text ? (isJson ? JSON.parse(text) : text) : null, headers: res.headers };
 }
 
 export const chat = (as: Caller, query: string, session_id?: string | null, headers?: Record<string, string>) =>

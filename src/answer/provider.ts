@@ -1,4 +1,4 @@
-import type { MemoryItem, MessageView } from "../session-types";
+import type { JsonObject, MemoryItem, MessageView } from "../session-types";
 
 /** What every answer provider receives for one turn. */
 export interface AnswerInput {
@@ -12,7 +12,7 @@ export interface AnswerInput {
 export interface Answer {
   content: string;
   /** Stored on the assistant message (provider name, sources, …). */
-  metadata: Record<string, unknown>;
+  metadata: JsonObject;
 }
 
 export interface AnswerProvider {

@@ -3,6 +3,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import type { Config } from "../config";
 import { ApiError } from "../errors";
+import type { JsonObject } from "../session-types";
 
 export const MAX_METADATA_BYTES = 8 * 1024;
 const utf8 = new TextEncoder();
@@ -28,7 +29,7 @@ export function assertTextWithinLimit(field: string, text: string, config: Confi
   }
 }
 
-export function assertMetadataWithinLimit(metadata: Record<string, unknown>): void {
+export function assertMetadataWithinLimit(metadata: JsonObject): void {
   const bytes = utf8.encode(JSON.stringify(metadata)).length;
   if (bytes > MAX_METADATA_BYTES) {
     throw new ApiError(413, "payload_too_large", `metadata is ${bytes} bytes; the limit is ${MAX_METADATA_BYTES}`);

@@ -6,7 +6,6 @@ import { assertTextWithinLimit, idempotencyKeyOf } from "../lib/limits";
 import { jsonBody } from "../lib/validate";
 import { enforceSessionCap } from "../lifecycle/session-cap";
 import { recentMemory } from "../memory/recall";
-import type { ChatResponse } from "../session-types";
 import { idForNewSession, sessionIds, sessionStub, unwrap } from "../sessions";
 
 export const userContextSchema = z.object({
@@ -32,16 +31,23 @@ export const chatRoutes = new Hono<AppEnv>().post("/", jsonBody(chatBody), async
   // An id not issued to this caller is unknown by construction: no lookup needed.
   const requested = await sessionIds(c.env).verify(owner, body.session_id);
   if (requested) {
-    const resumed = await sessionStub(c.env, requested).chat(owner, { query: body.query, idempotencyKey });
+    const resumed = await sessionStub(c.env, requested).chat(owner, {
+      query: body.query,
+      idempotencyKey,
+    });
     // Unknown, foreign, ended or deleted: the seed starts a new session instead.
     if (resumed.ok || resumed.refusal === "idempotency_conflict") return c.json(unwrap(resumed));
   }
   const config = c.get("config");
   const id = await idForNewSession(c.env, "chat", who, idempotencyKey);
   const memory = await recentMemory(c.env, owner, config.LTM_CONTEXT_SUMMARIES);
-  const response = unwrap<ChatResponse>(
-    await sessionStub(c.env, id).chat(owner, { query: body.query, idempotencyKey, createAs: id, memory }),
-  );
+  const created = await sessionStub(c.env, id).chat(owner, {
+    query: body.query,
+    idempotencyKey,
+    createAs: id,
+    memory,
+  });
+  const response = unwrap(created);
   if (!response.resumed) await enforceSessionCap(c.env, config, owner, id);
   return c.json(response);
 });

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { assertUserContext } from "../auth";
+import type { Config } from "../config";
 import type { ChatSessionRow } from "../db/schema";
 import { type ListCursor, TenantSessionIndex } from "../db/session-index";
 import { ApiError, notFound } from "../errors";
@@ -10,7 +11,7 @@ import { jsonBody, queryParams } from "../lib/validate";
 import { enforceSessionCap } from "../lifecycle/session-cap";
 import { archiveKey } from "../memory/archive";
 import { recentMemory } from "../memory/recall";
-import type { SessionInfo } from "../session-types";
+import type { SessionInfo, SessionStatus } from "../session-types";
 import { idForNewSession, ownedSessionId, sessionIds, sessionStub, unwrap } from "../sessions";
 import { userContextSchema } from "./chat";
 
@@ -37,6 +38,18 @@ const appendBody = z.object({
 const batchEndBody = z.object({
   session_ids: z.array(z.string()).min(1).max(100, "at most 100 session ids"),
 });
+
+/**
+ * The seed's session cache, here: the session's object is the live cache, and
+ * an ended session never changes again, so with ENABLE_SESSION_CACHING its
+ * reads may be kept privately by clients for SESSION_CACHE_TTL_SEC. Active
+ * sessions are never cached.
+ */
+function cacheControl(config: Config, status: SessionStatus): string {
+  return config.ENABLE_SESSION_CACHING && status === "ended" && config.SESSION_CACHE_TTL_SEC > 0
+    ? `private, max-age=${config.SESSION_CACHE_TTL_SEC}`
+    : "no-store";
+}
 
 const encodeCursor = (c: ListCursor) => btoa(JSON.stringify([c.lastMessageAt, c.id])).replace(/=+$/, "");
 
@@ -116,6 +129,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     const id = await ownedSessionId(c.env, c.get("identity"), c.req.param("id"));
     const info = await sessionStub(c.env, id).info(c.get("identity"));
     if (!info) throw notFound();
+    c.header("cache-control", cacheControl(c.get("config"), info.status));
     return c.json(info);
   })
   .get("/:id/messages", queryParams(historyQuery), async (c) => {
@@ -124,6 +138,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     const limit = q.limit ?? c.get("config").MAX_CONTEXT_MESSAGES;
     const page = await sessionStub(c.env, id).history(c.get("identity"), limit, q.before);
     if (!page) throw notFound();
+    c.header("cache-control", cacheControl(c.get("config"), page.status));
     return c.json(page);
   })
   .post("/:id/messages", jsonBody(appendBody), async (c) => {
@@ -154,7 +169,10 @@ export const sessionRoutes = new Hono<AppEnv>()
     const stub = sessionStub(c.env, id);
     const info = await stub.info(who);
     if (!info) throw notFound();
-    const headers = { "content-type": "application/x-ndjson; charset=utf-8" };
+    const headers = {
+      "content-type": "application/x-ndjson; charset=utf-8",
+      "cache-control": cacheControl(c.get("config"), info.status),
+    };
     const archived = c.env.ARCHIVE ? await c.env.ARCHIVE.get(archiveKey(who.tenantId, who.userId, id)) : null;
     if (archived) return new Response(archived.body, { headers: { ...headers, "x-transcript-source": "archive" } });
     const live = await stub.transcript(who);
