@@ -1,13 +1,9 @@
-import { and, asc, desc, eq, gt, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import { type Keyset, pastKey, toPage } from "./keyset";
 import { type ChatSessionRow, chatSessions } from "./schema";
 
 export type SessionStatusFilter = "active" | "ended" | "all";
-
-export interface ListCursor {
-  lastMessageAt: string;
-  id: string;
-}
 
 /**
  * The only way to reach the session index: every query is bound to one tenant
@@ -53,8 +49,8 @@ export class TenantSessionIndex {
     userId: number,
     status: SessionStatusFilter,
     limit: number,
-    cursor?: ListCursor,
-  ): Promise<{ rows: ChatSessionRow[]; next?: ListCursor }> {
+    cursor?: Keyset,
+  ): Promise<{ rows: ChatSessionRow[]; next?: Keyset }> {
     const rows = await this.db
       .select()
       .from(chatSessions)
@@ -65,21 +61,13 @@ export class TenantSessionIndex {
           eq(chatSessions.isDeleted, false),
           status === "active" ? isNull(chatSessions.endedAt) : undefined,
           status === "ended" ? isNotNull(chatSessions.endedAt) : undefined,
-          cursor
-            ? or(
-                lt(chatSessions.lastMessageAt, cursor.lastMessageAt),
-                and(eq(chatSessions.lastMessageAt, cursor.lastMessageAt), lt(chatSessions.id, cursor.id)),
-              )
-            : undefined,
+          pastKey(chatSessions.lastMessageAt, chatSessions.id, cursor, "desc"),
         ),
       )
       .orderBy(desc(chatSessions.lastMessageAt), desc(chatSessions.id))
       .limit(limit + 1)
       .all();
-    if (rows.length <= limit) return { rows };
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1] as ChatSessionRow;
-    return { rows: page, next: { lastMessageAt: last.lastMessageAt, id: last.id } };
+    return toPage(rows, limit, (r) => ({ at: r.lastMessageAt, id: r.id }));
   }
 }
 
@@ -104,9 +92,9 @@ export class TenantSessionMaintenance {
   }
 
   /** Open sessions idle since before `cutoff`, oldest first, after the keyset position. */
-  async idleOpenSessions(cutoff: string, limit: number, after?: ListCursor): Promise<(SessionRef & ListCursor)[]> {
+  async idleOpenSessions(cutoff: string, limit: number, after?: Keyset): Promise<(SessionRef & Keyset)[]> {
     return this.db
-      .select({ ...refColumns, lastMessageAt: chatSessions.lastMessageAt })
+      .select({ ...refColumns, at: chatSessions.lastMessageAt })
       .from(chatSessions)
       .where(
         and(
@@ -114,12 +102,7 @@ export class TenantSessionMaintenance {
           isNull(chatSessions.endedAt),
           eq(chatSessions.isDeleted, false),
           lt(chatSessions.lastMessageAt, cutoff),
-          after
-            ? or(
-                gt(chatSessions.lastMessageAt, after.lastMessageAt),
-                and(eq(chatSessions.lastMessageAt, after.lastMessageAt), gt(chatSessions.id, after.id)),
-              )
-            : undefined,
+          pastKey(chatSessions.lastMessageAt, chatSessions.id, after, "asc"),
         ),
       )
       .orderBy(asc(chatSessions.lastMessageAt), asc(chatSessions.id))

@@ -1,5 +1,6 @@
 import { type Config, getConfig } from "../config";
-import { type ListCursor, TenantSessionMaintenance, tenantsWithSweepWork } from "../db/session-index";
+import type { Keyset } from "../db/keyset";
+import { TenantSessionMaintenance, tenantsWithSweepWork } from "../db/session-index";
 import { sessionStub } from "../sessions";
 
 /** Sessions handled at once, and at most per run, so one sweep stays within a request's limits. */
@@ -29,7 +30,7 @@ export async function sweep(env: Env, now: number, onlyTenant?: number): Promise
 
   for (const tenantId of tenants) {
     const maintenance = new TenantSessionMaintenance(env.DB, tenantId);
-    let after: ListCursor | undefined;
+    let after: Keyset | undefined;
     while (result.checked < MAX_PER_RUN) {
       const batch = await maintenance.idleOpenSessions(idleCutoff, BATCH, after);
       if (batch.length === 0) break;

@@ -1,11 +1,7 @@
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import { type Keyset, pastKey, toPage } from "../db/keyset";
 import { type SessionSummaryRow, sessionSummaries } from "../db/schema";
-
-export interface SummaryCursor {
-  createdAt: string;
-  id: string;
-}
 
 /** Long-term memory in D1, bound to one tenant like the session index. */
 export class TenantMemory {
@@ -41,8 +37,8 @@ export class TenantMemory {
   async listForUser(
     userId: number,
     limit: number,
-    cursor?: SummaryCursor,
-  ): Promise<{ rows: SessionSummaryRow[]; next?: SummaryCursor }> {
+    cursor?: Keyset,
+  ): Promise<{ rows: SessionSummaryRow[]; next?: Keyset }> {
     const rows = await this.db
       .select()
       .from(sessionSummaries)
@@ -50,21 +46,13 @@ export class TenantMemory {
         and(
           eq(sessionSummaries.tenantId, this.tenantId),
           eq(sessionSummaries.userId, userId),
-          cursor
-            ? or(
-                lt(sessionSummaries.createdAt, cursor.createdAt),
-                and(eq(sessionSummaries.createdAt, cursor.createdAt), lt(sessionSummaries.id, cursor.id)),
-              )
-            : undefined,
+          pastKey(sessionSummaries.createdAt, sessionSummaries.id, cursor, "desc"),
         ),
       )
       .orderBy(desc(sessionSummaries.createdAt), desc(sessionSummaries.id))
       .limit(limit + 1)
       .all();
-    if (rows.length <= limit) return { rows };
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1] as SessionSummaryRow;
-    return { rows: page, next: { createdAt: last.createdAt, id: last.id } };
+    return toPage(rows, limit, (r) => ({ at: r.createdAt, id: r.id }));
   }
 
   async deleteForSession(sessionId: string): Promise<number> {

@@ -4,8 +4,9 @@ import type { AppEnv } from "../app-env";
 import { assertUserContext } from "../auth";
 import type { Config } from "../config";
 import type { ChatSessionRow } from "../db/schema";
-import { type ListCursor, TenantSessionIndex } from "../db/session-index";
+import { TenantSessionIndex } from "../db/session-index";
 import { ApiError, notFound } from "../errors";
+import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { assertMetadataWithinLimit, assertTextWithinLimit, idempotencyKeyOf } from "../lib/limits";
 import { jsonBody, queryParams } from "../lib/validate";
 import { enforceSessionCap } from "../lifecycle/session-cap";
@@ -49,18 +50,6 @@ function cacheControl(config: Config, status: SessionStatus): string {
   return config.ENABLE_SESSION_CACHING && status === "ended" && config.SESSION_CACHE_TTL_SEC > 0
     ? `private, max-age=${config.SESSION_CACHE_TTL_SEC}`
     : "no-store";
-}
-
-const encodeCursor = (c: ListCursor) => btoa(JSON.stringify([c.lastMessageAt, c.id])).replace(/=+$/, "");
-
-function decodeCursor(raw: string): ListCursor {
-  try {
-    const [lastMessageAt, id] = JSON.parse(atob(raw)) as unknown[];
-    if (typeof lastMessageAt === "string" && typeof id === "string") return { lastMessageAt, id };
-  } catch {
-    // fall through to the 400 below
-  }
-  throw new ApiError(400, "invalid_request", "cursor: not a cursor this API returned");
 }
 
 const rowToInfo = (r: ChatSessionRow): SessionInfo => ({
@@ -122,8 +111,8 @@ export const sessionRoutes = new Hono<AppEnv>()
     const q = c.req.valid("query");
     const who = c.get("identity");
     const index = new TenantSessionIndex(c.env.DB, who.tenantId);
-    const page = await index.listForUser(who.userId, q.status, q.limit, q.cursor ? decodeCursor(q.cursor) : undefined);
-    return c.json({ sessions: page.rows.map(rowToInfo), next_cursor: page.next ? encodeCursor(page.next) : null });
+    const page = await index.listForUser(who.userId, q.status, q.limit, decodeCursor(q.cursor));
+    return c.json({ sessions: page.rows.map(rowToInfo), next_cursor: encodeCursor(page.next) });
   })
   .get("/:id", async (c) => {
     const id = await ownedSessionId(c.env, c.get("identity"), c.req.param("id"));
