@@ -1,9 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
 import { answerProviderFor } from "./answer";
-import type { AnswerProvider } from "./answer/provider";
+import { type Answer, AnswerError, type AnswerProvider } from "./answer/provider";
 import { type Config, getConfig } from "./config";
 import type { ChatSessionRow } from "./db/schema";
 import { TenantSessionIndex, TenantSessionMaintenance } from "./db/session-index";
+import { retrieve } from "./knowledge/retrieve";
+import { TenantKnowledge } from "./knowledge/store";
 import { fingerprint } from "./lib/ids";
 import { ExtractiveSummarizer, type Summarizer, summarizerFor } from "./memory";
 import { archiveKey, transcriptJsonl } from "./memory/archive";
@@ -63,6 +65,9 @@ const SCHEMA: string[] = [
   "ALTER TABLE session ADD COLUMN archive_state TEXT NOT NULL DEFAULT 'none'",
   "ALTER TABLE session ADD COLUMN work_failures INTEGER NOT NULL DEFAULT 0",
   "ALTER TABLE session ADD COLUMN work_retry_at INTEGER",
+  // Idempotent turns that can fail and be completed by a retry.
+  "ALTER TABLE idempotency ADD COLUMN state TEXT NOT NULL DEFAULT 'done'",
+  "ALTER TABLE idempotency ADD COLUMN pending TEXT",
   // The user's long-term memory as it was when the session started.
   `CREATE TABLE memory (
      position INTEGER PRIMARY KEY,
@@ -111,6 +116,17 @@ type SessionRecord = {
   archive_state: WorkState;
   work_failures: number;
   work_retry_at: number | null;
+};
+
+/** A turn whose query is stored but whose answer is not (yet). */
+type PendingTurn = { user_message: MessageView; created: boolean };
+
+type IdempotencyRecord = {
+  fingerprint: string;
+  state: "pending" | "failed" | "done";
+  response: string;
+  pending: string | null;
+  created_at: number;
 };
 
 type MessageRecord = {
@@ -242,55 +258,92 @@ export class SessionObject extends DurableObject<Env> {
     return s && this.visibleTo(s, owner) ? toInfo(s) : null;
   }
 
-  /** One chat turn: the query and its answer, stored together. */
+  /**
+   * One chat turn. The query is stored first (with the pending Idempotency-Key
+   * record, and the session itself when this turn creates it); then the
+   * tenant's knowledge is retrieved and the provider answers; then the answer
+   * is stored. If the provider fails, the query stays, marked as a failed
+   * turn, and a retry with the same key completes that turn without storing
+   * the query again. Turns hold the session's lock throughout, so each answer
+   * directly follows its query.
+   */
   async chat(owner: Owner, input: ChatInput): Promise<Outcome<ChatResponse>> {
     const requestPrint = input.idempotencyKey ? await fingerprint({ kind: "chat", query: input.query }) : "";
     return this.exclusive(async () => {
-      let s = this.load();
+      const s = this.load();
       if (s && !this.visibleTo(s, owner)) return refuse("not_found");
+      let unfinished: PendingTurn | null = null;
       if (s && input.idempotencyKey) {
-        const replay = this.replay<ChatResponse>(input.idempotencyKey, requestPrint);
-        if (replay) return replay;
+        const rec = this.idempotencyRecord(input.idempotencyKey);
+        if (rec) {
+          if (rec.fingerprint !== requestPrint) return refuse("idempotency_conflict");
+          if (rec.state === "done") return ok(JSON.parse(rec.response) as ChatResponse);
+          unfinished = JSON.parse(rec.pending as string) as PendingTurn;
+        }
       }
-      const creating = !s;
       if (!s && !input.createAs) return refuse("not_found");
       if (s && s.ended_at !== null) return refuse("ended");
 
-      const createdAt = nowIso();
-      const recent = s ? this.recentMessages(this.config.MAX_CONTEXT_MESSAGES - 1) : [];
-      const userMessage: MessageView = {
-        id: crypto.randomUUID(),
-        seq: (s?.message_count ?? 0) + 1,
-        role: "user",
-        content: input.query,
-        metadata: {},
-        created_at: createdAt,
-      };
+      const sessionId = s?.id ?? (input.createAs as string);
       const memory = s ? this.memoryItems() : (input.memory ?? []);
-      const answer = await this.answers.answer({ query: input.query, history: [...recent, userMessage], memory });
+      let turn = unfinished;
+      if (!turn) {
+        const userMessage: MessageView = {
+          id: crypto.randomUUID(),
+          seq: (s?.message_count ?? 0) + 1,
+          role: "user",
+          content: input.query,
+          metadata: {},
+          created_at: nowIso(),
+        };
+        turn = { user_message: userMessage, created: !s };
+        const pending = turn;
+        this.write(() => {
+          if (!s) this.insertSession(owner, sessionId, userMessage.created_at, memory);
+          this.insertMessage(userMessage);
+          if (input.idempotencyKey) this.rememberPending(input.idempotencyKey, requestPrint, pending);
+        });
+      }
+      const userMessage = turn.user_message;
+      const history = [...this.messagesBefore(userMessage.seq, this.config.MAX_CONTEXT_MESSAGES - 1), userMessage];
+
+      let answer: Answer;
+      try {
+        const { passages } = await retrieve(new TenantKnowledge(this.env.DB, owner.tenantId), input.query, history);
+        answer = await this.answers.answer({ query: input.query, history, memory, passages });
+      } catch (err) {
+        const kind = err instanceof AnswerError ? err.kind : "failed";
+        console.warn(`session ${sessionId}: turn ${userMessage.seq} failed (${this.answers.name})`, err);
+        this.write(() => {
+          this.setTurnStatus(userMessage.seq, "failed");
+          if (input.idempotencyKey && !unfinished) this.markFailed(input.idempotencyKey);
+        });
+        await this.flushIndex();
+        return {
+          ok: false,
+          refusal: kind === "timeout" ? "answer_timeout" : "answer_failed",
+          details: { session_id: sessionId, user_message_id: userMessage.id },
+        };
+      }
+
       const assistantMessage: MessageView = {
         id: crypto.randomUUID(),
-        seq: userMessage.seq + 1,
+        seq: this.mustLoad().message_count + 1,
         role: "assistant",
         content: answer.content,
-        metadata: answer.metadata,
+        metadata: { ...answer.metadata, sources: answer.sources },
         created_at: nowIso(),
       };
-
-      // The answer may have taken a while: re-read, and never write into a session that changed state meanwhile.
-      s = this.load();
-      if (!creating && (!s || s.ended_at !== null || s.is_deleted === 1)) return refuse("ended");
-      const sessionId = s?.id ?? (input.createAs as string);
       const response: ChatResponse = {
         session_id: sessionId,
-        resumed: !creating,
+        resumed: !turn.created,
         answer: answer.content,
+        sources: answer.sources,
         user_message: userMessage,
         assistant_message: assistantMessage,
       };
       this.write(() => {
-        if (creating) this.insertSession(owner, sessionId, createdAt, memory);
-        this.insertMessage(userMessage);
+        if (unfinished) this.setTurnStatus(userMessage.seq, null);
         this.insertMessage(assistantMessage);
         if (input.idempotencyKey) this.remember(input.idempotencyKey, requestPrint, response);
       });
@@ -597,10 +650,10 @@ export class SessionObject extends DurableObject<Env> {
     return s.tenant_id === owner.tenantId && s.user_id === owner.userId && s.is_deleted === 0;
   }
 
-  private recentMessages(limit: number): MessageView[] {
+  private messagesBefore(seq: number, limit: number): MessageView[] {
     if (limit <= 0) return [];
     return this.sql
-      .exec<MessageRecord>("SELECT * FROM messages ORDER BY seq DESC LIMIT ?", limit)
+      .exec<MessageRecord>("SELECT * FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?", seq, limit)
       .toArray()
       .reverse()
       .map(toMessage);
@@ -669,23 +722,53 @@ export class SessionObject extends DurableObject<Env> {
     );
   }
 
-  private replay<T>(key: string, requestPrint: string): Outcome<T> | null {
+  private idempotencyRecord(key: string): IdempotencyRecord | null {
     const rec = this.sql
-      .exec<{ fingerprint: string; response: string; created_at: number }>(
-        "SELECT fingerprint, response, created_at FROM idempotency WHERE key = ?",
+      .exec<IdempotencyRecord>(
+        "SELECT fingerprint, state, response, pending, created_at FROM idempotency WHERE key = ?",
         key,
       )
       .toArray()[0];
-    if (!rec || rec.created_at < Date.now() - IDEMPOTENCY_TTL_MS) return null;
+    return rec && rec.created_at >= Date.now() - IDEMPOTENCY_TTL_MS ? rec : null;
+  }
+
+  private replay<T>(key: string, requestPrint: string): Outcome<T> | null {
+    const rec = this.idempotencyRecord(key);
+    if (!rec) return null;
     if (rec.fingerprint !== requestPrint) return refuse("idempotency_conflict");
     return ok(JSON.parse(rec.response) as T);
+  }
+
+  private rememberPending(key: string, requestPrint: string, turn: PendingTurn): void {
+    this.sql.exec(
+      `INSERT OR REPLACE INTO idempotency (key, fingerprint, state, response, pending, created_at)
+       VALUES (?, ?, 'pending', '', ?, ?)`,
+      key,
+      requestPrint,
+      JSON.stringify(turn),
+      Date.now(),
+    );
+  }
+
+  private markFailed(key: string): void {
+    this.sql.exec("UPDATE idempotency SET state = 'failed' WHERE key = ?", key);
+  }
+
+  /** A failed turn is visible on its query: metadata.turn_status = "failed" until a retry completes it. */
+  private setTurnStatus(seq: number, status: "failed" | null): void {
+    if (status) {
+      this.sql.exec("UPDATE messages SET metadata = json_set(metadata, '$.turn_status', ?) WHERE seq = ?", status, seq);
+    } else {
+      this.sql.exec("UPDATE messages SET metadata = json_remove(metadata, '$.turn_status') WHERE seq = ?", seq);
+    }
   }
 
   private remember(key: string, requestPrint: string, response: unknown): void {
     const now = Date.now();
     this.sql.exec("DELETE FROM idempotency WHERE created_at < ?", now - IDEMPOTENCY_TTL_MS);
     this.sql.exec(
-      "INSERT OR REPLACE INTO idempotency (key, fingerprint, response, created_at) VALUES (?, ?, ?, ?)",
+      `INSERT OR REPLACE INTO idempotency (key, fingerprint, state, response, pending, created_at)
+       VALUES (?, ?, 'done', ?, NULL, ?)`,
       key,
       requestPrint,
       JSON.stringify(response),

@@ -1,3 +1,4 @@
+import type { Source } from "./answer/provider";
 /** Shapes shared by the worker and the session object (they cross RPC as plain data). */
 
 export interface Owner {
@@ -36,6 +37,8 @@ export interface ChatResponse {
   session_id: string;
   resumed: boolean;
   answer: string;
+  /** The knowledge base documents the answer cites. */
+  sources: Source[];
   user_message: MessageView;
   assistant_message: MessageView;
 }
@@ -68,6 +71,6 @@ export interface PurgeReport {
 }
 
 /** Why a write was refused; the worker maps each to one HTTP status. */
-export type Refusal = "not_found" | "ended" | "idempotency_conflict";
+export type Refusal = "not_found" | "ended" | "idempotency_conflict" | "answer_failed" | "answer_timeout";
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
+export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal; details?: Record<string, string> };

@@ -38,7 +38,7 @@ export function idForNewSession(env: Env, scope: string, who: Identity, key: str
   return key ? ids.mintForKey(who, scope, key) : ids.mint(who);
 }
 
-export function refusalError(refusal: Refusal): ApiError {
+export function refusalError(refusal: Refusal, details?: Record<string, string>): ApiError {
   switch (refusal) {
     case "not_found":
       return notFound();
@@ -46,10 +46,24 @@ export function refusalError(refusal: Refusal): ApiError {
       return new ApiError(409, "session_ended", "the session has ended and is read-only");
     case "idempotency_conflict":
       return new ApiError(409, "idempotency_key_reused", "this Idempotency-Key was used with a different request");
+    case "answer_failed":
+      return new ApiError(
+        502,
+        "answer_failed",
+        "the answer provider failed; your message is kept, retry with the same Idempotency-Key to complete the turn",
+        details,
+      );
+    case "answer_timeout":
+      return new ApiError(
+        504,
+        "answer_timeout",
+        "the answer provider timed out; your message is kept, retry with the same Idempotency-Key to complete the turn",
+        details,
+      );
   }
 }
 
 export function unwrap<T>(outcome: Outcome<T>): T {
-  if (!outcome.ok) throw refusalError(outcome.refusal);
+  if (!outcome.ok) throw refusalError(outcome.refusal, outcome.details);
   return outcome.value;
 }

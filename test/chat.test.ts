@@ -27,8 +27,11 @@ describe("POST /api/chat", () => {
     expect(second.body.resumed).toBe(true);
     expect(second.body.user_message.seq).toBe(3);
     expect(second.body.assistant_message.seq).toBe(4);
-    // The embedded provider sees the conversation: it recalls the first question.
-    expect(second.body.answer).toContain("Mi a távmunka szabályzat?");
+    // The provider received the conversation so far as context (3 messages, the new query included).
+    expect(second.body.assistant_message.metadata.context_messages).toBe(3);
+    // No knowledge base yet: it says so plainly, with no sources.
+    expect(second.body.sources).toEqual([]);
+    expect(second.body.answer).toContain("nem találtam");
 
     const info = await api(`/api/sessions/${first.body.session_id}`, { as: me });
     expect(info.body).toMatchObject({ message_count: 4, status: "active", tenant_id: me.tenant, user_id: 1 });

@@ -1,43 +1,70 @@
+import { mentions, stemsOf } from "../knowledge/retrieve";
+import { splitSentences } from "../memory/text";
 import { detectLanguage } from "./language";
-import type { Answer, AnswerInput, AnswerProvider } from "./provider";
+import { type Answer, type AnswerInput, type AnswerProvider, sourcesOf } from "./provider";
 
-const MAX_RECALLED = 3;
-const clip = (text: string, max = 120) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const MAX_SENTENCES = 3;
+const clip = (text: string, max = 160) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /**
- * The offline default. Without a knowledge base it cannot answer from company
- * documents, so it says so plainly and shows what it does know: the
- * conversation so far. It never invents facts.
+ * The offline default: answers only from the tenant's retrieved passages,
+ * quoting the sentences that best match the question (read together with the
+ * previous questions, for follow-ups) and citing their documents as [n].
+ * When nothing matches it says so instead of inventing.
  */
 export class EmbeddedAnswerProvider implements AnswerProvider {
   readonly name = "embedded";
 
-  async answer({ query, history, memory }: AnswerInput): Promise<Answer> {
-    const earlier = history
-      .slice(0, -1)
-      .filter((m) => m.role === "user")
-      .slice(-MAX_RECALLED)
-      .map((m) => `„${clip(m.content)}”`);
+  async answer({ query, history, memory, passages }: AnswerInput): Promise<Answer> {
     const hu = detectLanguage(query) === "hu";
+    const sources = sourcesOf(passages);
+    const metadata = { provider: this.name, context_messages: history.length, memory_summaries: memory.length };
     const remembered = [...new Set(memory.flatMap((m) => m.key_topics))].slice(0, 6);
-    const lines = hu
-      ? [
-          `Ehhez még nincs tudásbázis kapcsolva, ezért nem tudok megalapozott választ adni erre: „${clip(query, 200)}”.`,
-          earlier.length > 0
-            ? `A beszélgetés eddigi kérdései: ${earlier.join(", ")}.`
-            : "Ez a beszélgetés első kérdése.",
-          remembered.length > 0 ? `Korábbi beszélgetéseink témái: ${remembered.join(", ")}.` : "",
-        ]
-      : [
-          `No knowledge base is connected yet, so I cannot give a grounded answer to: "${clip(query, 200)}".`,
-          earlier.length > 0
-            ? `Earlier in this conversation you asked: ${earlier.join(", ")}.`
-            : "This is the first question of this conversation.",
-          remembered.length > 0 ? `Topics of our earlier conversations: ${remembered.join(", ")}.` : "",
-        ];
-    return {
-      content: lines.filter(Boolean).join(" "),
-      metadata: { provider: this.name, context_messages: history.length, memory_summaries: memory.length },
-    };
+    const memoryLine =
+      remembered.length === 0
+        ? ""
+        : hu
+          ? `Korábbi beszélgetéseink témái: ${remembered.join(", ")}.`
+          : `Topics of our earlier conversations: ${remembered.join(", ")}.`;
+
+    if (passages.length === 0) {
+      const none = hu
+        ? `Erre nem találtam választ a céged tudásbázisában, ezért nem tudok megbízható választ adni: „${clip(query, 200)}”.`
+        : `I found nothing in your company's knowledge base about this, so I cannot give a reliable answer: "${clip(query, 200)}".`;
+      return { content: [none, memoryLine].filter(Boolean).join(" "), sources, metadata };
+    }
+
+    const queryStems = stemsOf(query);
+    const earlier = history.filter((m) => m.role === "user" && m.content !== query).slice(-2);
+    const contextStems = stemsOf(earlier.map((m) => m.content).join(" ")).filter((s) => !queryStems.includes(s));
+    const candidates = passages.flatMap((p, rank) =>
+      splitSentences(p.text)
+        .filter((s) => !/^#+\s/.test(s))
+        .map((sentence, order) => {
+          const words = stemsOf(sentence);
+          const own = queryStems.filter((s) => mentions(words, s)).length;
+          const inherited = contextStems.filter((s) => mentions(words, s)).length;
+          const cite = sources.findIndex((src) => src.document_id === p.document_id) + 1;
+          return { sentence, rank, order, cite, weight: 2 * own + inherited };
+        }),
+    );
+    let chosen = candidates
+      .filter((c) => c.weight > 0)
+      .sort((a, b) => b.weight - a.weight || a.rank - b.rank || a.order - b.order)
+      .slice(0, MAX_SENTENCES);
+    if (chosen.length === 0) chosen = candidates.slice(0, 1);
+    chosen.sort((a, b) => a.rank - b.rank || a.order - b.order);
+
+    const body = chosen.map((c) => `${c.sentence} [${c.cite}]`).join(" ");
+    const citations = sources.map((s, i) => `[${i + 1}] ${s.title}${s.source_url ? ` (${s.source_url})` : ""}`);
+    const content = [
+      hu ? `A tudásbázis szerint: ${body}` : `According to the knowledge base: ${body}`,
+      memoryLine,
+      `\n\n${hu ? "Források" : "Sources"}:\n${citations.join("\n")}`,
+    ]
+      .filter(Boolean)
+      .join(" ")
+      .replace(/ \n\n/, "\n\n");
+    return { content, sources, metadata };
   }
 }

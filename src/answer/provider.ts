@@ -1,3 +1,4 @@
+import type { Passage } from "../knowledge/store";
 import type { JsonObject, MemoryItem, MessageView } from "../session-types";
 
 /** What every answer provider receives for one turn. */
@@ -7,15 +8,53 @@ export interface AnswerInput {
   history: MessageView[];
   /** The user's most recent long-term summaries (LTM_CONTEXT_SUMMARIES), newest first. */
   memory: MemoryItem[];
+  /** The tenant's knowledge passages retrieved for this query (best first; may be empty). */
+  passages: Passage[];
+}
+
+/** A cited document, as the chat response and the stored assistant message carry it. */
+export interface Source {
+  document_id: string;
+  title: string;
+  source_url: string | null;
+  snippet: string;
 }
 
 export interface Answer {
   content: string;
-  /** Stored on the assistant message (provider name, sources, …). */
+  sources: Source[];
+  /** Stored on the assistant message (provider name, model, …); sources are added to it. */
   metadata: JsonObject;
 }
 
 export interface AnswerProvider {
   readonly name: string;
   answer(input: AnswerInput): Promise<Answer>;
+}
+
+/** A provider that could not answer: the turn is kept as failed and the client gets 502 or 504. */
+export class AnswerError extends Error {
+  constructor(
+    readonly kind: "failed" | "timeout",
+    message: string,
+  ) {
+    super(message);
+    this.name = "AnswerError";
+  }
+}
+
+/** One source per cited document, in the order the passages rank them. */
+export function sourcesOf(passages: Passage[]): Source[] {
+  const seen = new Map<string, Source>();
+  for (const p of passages) {
+    if (!seen.has(p.document_id)) {
+      seen.set(p.document_id, {
+        document_id: p.document_id,
+        title: p.title,
+        source_url: p.source_url,
+        snippet: p.snippet,
+      });
+    }
+  }
+  return [...seen.values()];
 }

@@ -57,3 +57,38 @@ export const sessionSummaries = sqliteTable(
 );
 
 export type SessionSummaryRow = typeof sessionSummaries.$inferSelect;
+
+/** A tenant's knowledge base document; re-posting the same source_url replaces it. */
+export const knowledgeDocuments = sqliteTable(
+  "knowledge_documents",
+  {
+    id: text("id").primaryKey(),
+    tenantId: integer("tenant_id").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    sourceUrl: text("source_url"),
+    tags: text("tags", { mode: "json" }).$type<string[]>().notNull(),
+    passageCount: integer("passage_count").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("knowledge_documents_source").on(t.tenantId, t.sourceUrl),
+    index("knowledge_documents_recent").on(t.tenantId, t.updatedAt, t.id),
+  ],
+);
+
+/** Retrieval units of a document; their text is indexed by the FTS5 table knowledge_fts (see migrations). */
+export const knowledgePassages = sqliteTable(
+  "knowledge_passages",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tenantId: integer("tenant_id").notNull(),
+    documentId: text("document_id").notNull(),
+    position: integer("position").notNull(),
+    text: text("text").notNull(),
+  },
+  (t) => [index("knowledge_passages_document").on(t.documentId)],
+);
+
+export type KnowledgeDocumentRow = typeof knowledgeDocuments.$inferSelect;

@@ -36,7 +36,7 @@ export const chatRoutes = new Hono<AppEnv>().post("/", jsonBody(chatBody), async
       idempotencyKey,
     });
     // Unknown, foreign, ended or deleted: the seed starts a new session instead.
-    if (resumed.ok || resumed.refusal === "idempotency_conflict") return c.json(unwrap(resumed));
+    if (resumed.ok || (resumed.refusal !== "not_found" && resumed.refusal !== "ended")) return c.json(unwrap(resumed));
   }
   const config = c.get("config");
   const id = await idForNewSession(c.env, "chat", who, idempotencyKey);

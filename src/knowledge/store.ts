@@ -1,0 +1,155 @@
+import { and, desc, eq, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { type Keyset, pastKey, toPage } from "../db/keyset";
+import { type KnowledgeDocumentRow, knowledgeDocuments, knowledgePassages } from "../db/schema";
+import { splitPassages } from "./chunk";
+
+export interface DocumentInput {
+  title: string;
+  body: string;
+  sourceUrl?: string | null;
+  tags?: string[];
+}
+
+/** One retrieved passage, with what a citation needs. */
+export interface Passage {
+  passage_id: number;
+  document_id: string;
+  title: string;
+  source_url: string | null;
+  text: string;
+  snippet: string;
+  /** bm25: lower is better. */
+  score: number;
+}
+
+/** A tenant's knowledge base in D1: documents, passages and their FTS5 index, bound to one tenant. */
+export class TenantKnowledge {
+  private readonly db;
+
+  constructor(
+    private readonly d1: D1Database,
+    readonly tenantId: number,
+  ) {
+    this.db = drizzle(d1);
+  }
+
+  /** Adds a document, or replaces the one with the same source_url; one atomic batch. */
+  async put(input: DocumentInput): Promise<{ document: KnowledgeDocumentRow; replaced: boolean }> {
+    const existing = input.sourceUrl
+      ? await this.db
+          .select()
+          .from(knowledgeDocuments)
+          .where(and(eq(knowledgeDocuments.tenantId, this.tenantId), eq(knowledgeDocuments.sourceUrl, input.sourceUrl)))
+          .get()
+      : undefined;
+    const now = new Date().toISOString();
+    const passages = splitPassages(input.body);
+    const document: KnowledgeDocumentRow = {
+      id: existing?.id ?? crypto.randomUUID(),
+      tenantId: this.tenantId,
+      title: input.title,
+      body: input.body,
+      sourceUrl: input.sourceUrl ?? null,
+      tags: input.tags ?? [],
+      passageCount: passages.length,
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    };
+    await this.db.batch([
+      ...this.removalStatements(document.id),
+      this.db
+        .insert(knowledgeDocuments)
+        .values(document)
+        .onConflictDoUpdate({
+          target: knowledgeDocuments.id,
+          set: {
+            title: document.title,
+            body: document.body,
+            tags: document.tags,
+            passageCount: document.passageCount,
+            updatedAt: document.updatedAt,
+          },
+        }),
+      ...passages.map((text, position) =>
+        this.db.insert(knowledgePassages).values({ tenantId: this.tenantId, documentId: document.id, position, text }),
+      ),
+      this.db.run(
+        sql`INSERT INTO knowledge_fts (rowid, text) SELECT id, text FROM knowledge_passages WHERE document_id = ${document.id}`,
+      ),
+    ]);
+    return { document, replaced: existing !== undefined };
+  }
+
+  async get(id: string): Promise<KnowledgeDocumentRow | undefined> {
+    return this.db
+      .select()
+      .from(knowledgeDocuments)
+      .where(and(eq(knowledgeDocuments.tenantId, this.tenantId), eq(knowledgeDocuments.id, id)))
+      .get();
+  }
+
+  async list(limit: number, cursor?: Keyset): Promise<{ rows: KnowledgeDocumentRow[]; next?: Keyset }> {
+    const rows = await this.db
+      .select()
+      .from(knowledgeDocuments)
+      .where(
+        and(
+          eq(knowledgeDocuments.tenantId, this.tenantId),
+          pastKey(knowledgeDocuments.updatedAt, knowledgeDocuments.id, cursor, "desc"),
+        ),
+      )
+      .orderBy(desc(knowledgeDocuments.updatedAt), desc(knowledgeDocuments.id))
+      .limit(limit + 1)
+      .all();
+    return toPage(rows, limit, (r) => ({ at: r.updatedAt, id: r.id }));
+  }
+
+  /** Removes the document, its passages and their index entries; false if the tenant has no such document. */
+  async delete(id: string): Promise<boolean> {
+    if (!(await this.get(id))) return false;
+    await this.db.batch([
+      ...this.removalStatements(id),
+      this.db
+        .delete(knowledgeDocuments)
+        .where(and(eq(knowledgeDocuments.tenantId, this.tenantId), eq(knowledgeDocuments.id, id))),
+    ]);
+    return true;
+  }
+
+  /**
+   * Passages matching any of the terms (prefix match, diacritics-insensitive),
+   * best first. Terms are plain words from our tokenizer, quoted for FTS5.
+   */
+  async search(terms: string[], limit: number): Promise<Passage[]> {
+    const unique = [...new Set(terms.map((t) => t.replace(/"/g, "")).filter(Boolean))].slice(0, 24);
+    if (unique.length === 0) return [];
+    const match = unique.map((t) => `"${t}"*`).join(" OR ");
+    const { results } = await this.d1
+      .prepare(
+        `SELECT p.id AS passage_id, p.document_id, d.title, d.source_url, p.text,
+                snippet(knowledge_fts, 0, '', '', '…', 24) AS snippet, bm25(knowledge_fts) AS score
+           FROM knowledge_fts
+           JOIN knowledge_passages p ON p.id = knowledge_fts.rowid
+           JOIN knowledge_documents d ON d.id = p.document_id
+          WHERE knowledge_fts MATCH ?1 AND p.tenant_id = ?2 AND d.tenant_id = ?2
+          ORDER BY score
+          LIMIT ?3`,
+      )
+      .bind(match, this.tenantId, limit)
+      .all<Passage>();
+    return results;
+  }
+
+  private removalStatements(documentId: string) {
+    return [
+      this.db.run(
+        sql`INSERT INTO knowledge_fts (knowledge_fts, rowid, text)
+            SELECT 'delete', id, text FROM knowledge_passages WHERE document_id = ${documentId}`,
+      ),
+      this.db
+        .delete(knowledgePassages)
+        .where(and(eq(knowledgePassages.tenantId, this.tenantId), eq(knowledgePassages.documentId, documentId))),
+    ] as const;
+  }
+}
