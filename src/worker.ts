@@ -9,6 +9,7 @@ import { scheduledSweep } from "./lifecycle/sweep";
 import { adminRoutes } from "./routes/admin";
 import { chatRoutes } from "./routes/chat";
 import { healthRoutes } from "./routes/health";
+import { knowledgeRoutes, MAX_DOCUMENT_CHARS } from "./routes/knowledge";
 import { memoryRoutes } from "./routes/memory";
 import { sessionRoutes } from "./routes/sessions";
 import { userRoutes } from "./routes/users";
@@ -21,10 +22,19 @@ const app = new Hono<AppEnv>({ strict: false })
     await next();
   })
   .route("/", healthRoutes)
-  .use("/api/*", requireAuth, limitBody)
+  .use("/api/*", requireAuth)
+  .use(
+    "/api/knowledge/*",
+    limitBody(() => MAX_DOCUMENT_CHARS),
+  )
+  .use(
+    "/api/*",
+    limitBody((config) => config.MAX_MESSAGE_CHARS),
+  )
   .route("/api/chat", chatRoutes)
   .route("/api/sessions", sessionRoutes)
   .route("/api/memory", memoryRoutes)
+  .route("/api/knowledge", knowledgeRoutes)
   .route("/api/users", userRoutes)
   .route("/api/admin", adminRoutes);
 

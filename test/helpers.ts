@@ -117,3 +117,13 @@ export async function sessionWithTurns(as: Caller, queries: string[]): Promise<s
 
 export const summaryRows = (sessionId: string) =>
   env.DB.prepare("SELECT * FROM session_summaries WHERE session_id = ?").bind(sessionId).all();
+
+export const loadDocument = async (
+  tenant: number,
+  doc: { title: string; body: string; source_url?: string; tags?: string[] },
+) => {
+  const res = await api("/api/knowledge/documents", { as: { tenant, user: 1, role: "admin" }, body: doc });
+  if (res.status !== 201 && res.status !== 200)
+    throw new Error(`load failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: string; passage_count: number };
+};

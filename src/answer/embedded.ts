@@ -1,4 +1,4 @@
-import { mentions, stemsOf } from "../knowledge/retrieve";
+import { mentions, stemsOf, WEIGHT } from "../knowledge/retrieve";
 import { splitSentences } from "../memory/text";
 import { detectLanguage } from "./language";
 import { type Answer, type AnswerInput, type AnswerProvider, sourcesOf } from "./provider";
@@ -45,7 +45,7 @@ export class EmbeddedAnswerProvider implements AnswerProvider {
           const own = queryStems.filter((s) => mentions(words, s)).length;
           const inherited = contextStems.filter((s) => mentions(words, s)).length;
           const cite = sources.findIndex((src) => src.document_id === p.document_id) + 1;
-          return { sentence, rank, order, cite, weight: 2 * own + inherited };
+          return { sentence, rank, order, cite, weight: WEIGHT.own * own + WEIGHT.inherited * inherited };
         }),
     );
     let chosen = candidates

@@ -4,6 +4,14 @@ import type { Passage, TenantKnowledge } from "./store";
 
 const CANDIDATES = 12;
 const KEEP = 3;
+/** Passages weaker than this share of the best one are noise next to it. */
+const KEEP_RATIO = 0.75;
+/**
+ * Weights: the question's own terms dominate; a document the previous answer
+ * cited is the likeliest referent of a follow-up; earlier questions' terms
+ * break the remaining ties.
+ */
+export const WEIGHT = { own: 10, citedBefore: 6, inherited: 1 } as const;
 /** Earlier user questions that still shape a follow-up ("And how many days?"). */
 const FOLLOW_UP_TURNS = 2;
 
@@ -37,15 +45,30 @@ export async function retrieve(kb: TenantKnowledge, query: string, history: Mess
     .map((m) => m.content)
     .join(" ");
   const contextStems = stemsOf(earlier).filter((s) => !queryStems.includes(s));
+  const citedBefore = lastCitedDocuments(history);
   const candidates = await kb.search([...queryStems, ...contextStems], CANDIDATES);
   const ranked = candidates
     .map((p, order) => {
       const words = stemsOf(`${p.title} ${p.text}`);
       const own = queryStems.filter((s) => mentions(words, s)).length;
       const inherited = contextStems.filter((s) => mentions(words, s)).length;
-      return { p, order, weight: 2 * own + inherited, own };
+      const cited = citedBefore.has(p.document_id) ? 1 : 0;
+      return { p, order, weight: WEIGHT.own * own + WEIGHT.citedBefore * cited + WEIGHT.inherited * inherited };
     })
     .filter((r) => r.weight > 0)
     .sort((a, b) => b.weight - a.weight || a.order - b.order);
-  return { passages: ranked.slice(0, KEEP).map((r) => r.p), queryStems, contextStems };
+  const best = ranked[0]?.weight ?? 0;
+  const kept = ranked.filter((r) => r.weight >= best * KEEP_RATIO).slice(0, KEEP);
+  return { passages: kept.map((r) => r.p), queryStems, contextStems };
+}
+
+/** The documents the latest answer cited (stored in its metadata). */
+function lastCitedDocuments(history: MessageView[]): Set<string> {
+  const lastAnswer = [...history].reverse().find((m) => m.role === "assistant");
+  const sources = (lastAnswer?.metadata as { sources?: { document_id?: unknown }[] } | undefined)?.sources;
+  return new Set(
+    Array.isArray(sources)
+      ? sources.map((s) => s.document_id).filter((id): id is string => typeof id === "string")
+      : [],
+  );
 }

@@ -1,7 +1,7 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { type Keyset, pastKey, toPage } from "../db/keyset";
-import { type KnowledgeDocumentRow, knowledgeDocuments, knowledgePassages } from "../db/schema";
+import { type KnowledgeDocumentRow, knowledgeDocuments } from "../db/schema";
 import { splitPassages } from "./chunk";
 
 export interface DocumentInput {
@@ -56,27 +56,37 @@ export class TenantKnowledge {
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     };
-    await this.db.batch([
+    const d1 = this.d1;
+    await d1.batch([
       ...this.removalStatements(document.id),
-      this.db
-        .insert(knowledgeDocuments)
-        .values(document)
-        .onConflictDoUpdate({
-          target: knowledgeDocuments.id,
-          set: {
-            title: document.title,
-            body: document.body,
-            tags: document.tags,
-            passageCount: document.passageCount,
-            updatedAt: document.updatedAt,
-          },
-        }),
+      d1
+        .prepare(
+          `INSERT INTO knowledge_documents
+             (id, tenant_id, title, body, source_url, tags, passage_count, created_at, updated_at)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+           ON CONFLICT (id) DO UPDATE SET title = ?3, body = ?4, tags = ?6, passage_count = ?7, updated_at = ?9`,
+        )
+        .bind(
+          document.id,
+          this.tenantId,
+          document.title,
+          document.body,
+          document.sourceUrl,
+          JSON.stringify(document.tags),
+          document.passageCount,
+          document.createdAt,
+          document.updatedAt,
+        ),
       ...passages.map((text, position) =>
-        this.db.insert(knowledgePassages).values({ tenantId: this.tenantId, documentId: document.id, position, text }),
+        d1
+          .prepare("INSERT INTO knowledge_passages (tenant_id, document_id, position, text) VALUES (?, ?, ?, ?)")
+          .bind(this.tenantId, document.id, position, text),
       ),
-      this.db.run(
-        sql`INSERT INTO knowledge_fts (rowid, text) SELECT id, text FROM knowledge_passages WHERE document_id = ${document.id}`,
-      ),
+      d1
+        .prepare(
+          "INSERT INTO knowledge_fts (rowid, text) SELECT id, text FROM knowledge_passages WHERE document_id = ?",
+        )
+        .bind(document.id),
     ]);
     return { document, replaced: existing !== undefined };
   }
@@ -108,11 +118,9 @@ export class TenantKnowledge {
   /** Removes the document, its passages and their index entries; false if the tenant has no such document. */
   async delete(id: string): Promise<boolean> {
     if (!(await this.get(id))) return false;
-    await this.db.batch([
+    await this.d1.batch([
       ...this.removalStatements(id),
-      this.db
-        .delete(knowledgeDocuments)
-        .where(and(eq(knowledgeDocuments.tenantId, this.tenantId), eq(knowledgeDocuments.id, id))),
+      this.d1.prepare("DELETE FROM knowledge_documents WHERE tenant_id = ? AND id = ?").bind(this.tenantId, id),
     ]);
     return true;
   }
@@ -141,15 +149,18 @@ export class TenantKnowledge {
     return results;
   }
 
-  private removalStatements(documentId: string) {
+  /** Unindexes and deletes a document's passages (FTS5 external content needs the old text to unindex). */
+  private removalStatements(documentId: string): D1PreparedStatement[] {
     return [
-      this.db.run(
-        sql`INSERT INTO knowledge_fts (knowledge_fts, rowid, text)
-            SELECT 'delete', id, text FROM knowledge_passages WHERE document_id = ${documentId}`,
-      ),
-      this.db
-        .delete(knowledgePassages)
-        .where(and(eq(knowledgePassages.tenantId, this.tenantId), eq(knowledgePassages.documentId, documentId))),
-    ] as const;
+      this.d1
+        .prepare(
+          `INSERT INTO knowledge_fts (knowledge_fts, rowid, text)
+           SELECT 'delete', id, text FROM knowledge_passages WHERE tenant_id = ? AND document_id = ?`,
+        )
+        .bind(this.tenantId, documentId),
+      this.d1
+        .prepare("DELETE FROM knowledge_passages WHERE tenant_id = ? AND document_id = ?")
+        .bind(this.tenantId, documentId),
+    ];
   }
 }

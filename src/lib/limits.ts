@@ -8,16 +8,20 @@ import type { JsonObject } from "../session-types";
 export const MAX_METADATA_BYTES = 8 * 1024;
 const utf8 = new TextEncoder();
 
-/** Rejects a body too large to hold even one maximal message before it is read. */
-export const limitBody = createMiddleware<AppEnv>(async (c, next) => {
-  const maxSize = c.get("config").MAX_MESSAGE_CHARS * 4 + 64 * 1024;
-  return bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new ApiError(413, "payload_too_large", `request body exceeds ${maxSize} bytes`);
-    },
-  })(c, next);
-});
+/**
+ * Rejects, before reading it, a body too large to hold the largest text the
+ * route accepts (4 bytes a character at worst, plus room for the rest).
+ */
+export const limitBody = (maxChars: (config: Config, path: string) => number) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const maxSize = maxChars(c.get("config"), c.req.path) * 4 + 64 * 1024;
+    return bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new ApiError(413, "payload_too_large", `request body exceeds ${maxSize} bytes`);
+      },
+    })(c, next);
+  });
 
 export function assertTextWithinLimit(field: string, text: string, config: Config): void {
   if (text.length > config.MAX_MESSAGE_CHARS) {

@@ -4,7 +4,7 @@ import type { AppEnv } from "../app-env";
 import { ApiError } from "../errors";
 import { sweep } from "../lifecycle/sweep";
 
-const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
+export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   if (c.get("identity").role !== "admin") throw new ApiError(403, "forbidden", "tenant admin role required");
   await next();
 });

@@ -1,0 +1,74 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app-env";
+import type { KnowledgeDocumentRow } from "../db/schema";
+import { ApiError, notFound } from "../errors";
+import { TenantKnowledge } from "../knowledge/store";
+import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { jsonBody, queryParams } from "../lib/validate";
+import { requireAdmin } from "./admin";
+
+/** A document body of up to 200,000 characters (about a 60-page policy). */
+export const MAX_DOCUMENT_CHARS = 200_000;
+
+const documentBody = z.object({
+  title: z.string().trim().min(1, "must not be empty").max(300),
+  body: z.string().refine((b) => b.trim().length > 0, "must not be empty"),
+  source_url: z.url().max(2048).nullish(),
+  tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
+});
+
+const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().optional(),
+});
+
+const summaryView = (d: KnowledgeDocumentRow) => ({
+  id: d.id,
+  title: d.title,
+  source_url: d.sourceUrl,
+  tags: d.tags,
+  passage_count: d.passageCount,
+  chars: d.body.length,
+  created_at: d.createdAt,
+  updated_at: d.updatedAt,
+});
+
+/**
+ * The tenant's knowledge base. Any user of the tenant may read it; only the
+ * tenant admin may change it. Another tenant's documents do not exist here.
+ */
+export const knowledgeRoutes = new Hono<AppEnv>()
+  .post("/documents", requireAdmin, jsonBody(documentBody), async (c) => {
+    const body = c.req.valid("json");
+    if (body.body.length > MAX_DOCUMENT_CHARS) {
+      throw new ApiError(
+        413,
+        "payload_too_large",
+        `body is ${body.body.length} characters; the limit is ${MAX_DOCUMENT_CHARS}`,
+      );
+    }
+    const kb = new TenantKnowledge(c.env.DB, c.get("identity").tenantId);
+    const { document, replaced } = await kb.put({
+      title: body.title,
+      body: body.body,
+      sourceUrl: body.source_url,
+      tags: body.tags,
+    });
+    return c.json({ ...summaryView(document), replaced }, replaced ? 200 : 201);
+  })
+  .get("/documents", queryParams(listQuery), async (c) => {
+    const q = c.req.valid("query");
+    const page = await new TenantKnowledge(c.env.DB, c.get("identity").tenantId).list(q.limit, decodeCursor(q.cursor));
+    return c.json({ documents: page.rows.map(summaryView), next_cursor: encodeCursor(page.next) });
+  })
+  .get("/documents/:id", async (c) => {
+    const doc = await new TenantKnowledge(c.env.DB, c.get("identity").tenantId).get(c.req.param("id"));
+    if (!doc) throw notFound("document");
+    return c.json({ ...summaryView(doc), body: doc.body });
+  })
+  .delete("/documents/:id", requireAdmin, async (c) => {
+    const gone = await new TenantKnowledge(c.env.DB, c.get("identity").tenantId).delete(c.req.param("id"));
+    if (!gone) throw notFound("document");
+    return c.body(null, 204);
+  });
