@@ -20,6 +20,10 @@ const configSchema = z.object({
   MAX_MESSAGE_CHARS: int(1, 1_000_000).default(32_000),
   LTM_CONTEXT_SUMMARIES: int(0, 50).default(3),
   DELETED_RETENTION_DAYS: int(0, 3650).default(30),
+  // Answer providers (see src/answer/).
+  ANSWER_URL: z.url({ message: "must be an http(s) URL" }).optional(),
+  ANSWER_TIMEOUT_MS: int(100, 300_000).default(20_000),
+  AI_CHAT_MODEL: z.string().min(1).default("@cf/meta/llama-3.1-8b-instruct"),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -18,6 +18,8 @@ describe("configuration", () => {
       MAX_MESSAGE_CHARS: 32000,
       LTM_CONTEXT_SUMMARIES: 3,
       DELETED_RETENTION_DAYS: 30,
+      ANSWER_TIMEOUT_MS: 20000,
+      AI_CHAT_MODEL: "@cf/meta/llama-3.1-8b-instruct",
     });
   });
 
@@ -31,6 +33,7 @@ describe("configuration", () => {
     ["MAX_CONTEXT_MESSAGES", "0"],
     ["CLEANUP_INACTIVE_SESSIONS", "yes"],
     ["MAX_SESSIONS_PER_USER", "2.5"],
+    ["ANSWER_URL", "not a url"],
   ])("a bad %s fails with a message naming the key", (key, value) => {
     expect(() => getConfig({ [key]: value })).toThrow(ConfigError);
     expect(() => getConfig({ [key]: value })).toThrow(new RegExp(key));

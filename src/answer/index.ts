@@ -1,9 +1,17 @@
+import { getConfig } from "../config";
+import type { AiRunner } from "../memory/workers-ai";
 import { EmbeddedAnswerProvider } from "./embedded";
 import type { AnswerProvider } from "./provider";
+import { UpstreamAnswerProvider } from "./upstream";
+import { WorkersAiAnswerProvider } from "./workers-ai";
 
-export type { Answer, AnswerInput, AnswerProvider } from "./provider";
+export type { Answer, AnswerInput, AnswerProvider, Source } from "./provider";
 
-/** Picks the answer provider for this deployment; offline default for now. */
-export function answerProviderFor(_env: Env): AnswerProvider {
+/** ANSWER_URL wins (an existing router or model service), then Workers AI if bound, else the offline default. */
+export function answerProviderFor(env: Env): AnswerProvider {
+  const config = getConfig(env);
+  if (config.ANSWER_URL)
+    return new UpstreamAnswerProvider(config.ANSWER_URL, config.ANSWER_TIMEOUT_MS, env.ANSWER_TOKEN);
+  if (env.AI) return new WorkersAiAnswerProvider(env.AI as unknown as AiRunner, config.AI_CHAT_MODEL);
   return new EmbeddedAnswerProvider();
 }
