@@ -6,6 +6,7 @@ import type { ChatSessionRow } from "./db/schema";
 import { TenantSessionIndex, TenantSessionMaintenance } from "./db/session-index";
 import { retrieve } from "./knowledge/retrieve";
 import { TenantKnowledge } from "./knowledge/store";
+import { deltas } from "./lib/deltas";
 import { fingerprint } from "./lib/ids";
 import { ExtractiveSummarizer, type Summarizer, summarizerFor } from "./memory";
 import { archiveKey, transcriptJsonl } from "./memory/archive";
@@ -22,6 +23,7 @@ import type {
   PurgeReport,
   Role,
   SessionInfo,
+  TurnEvent,
 } from "./session-types";
 
 /** Schema steps, applied in order once per object; append, never edit. */
@@ -145,6 +147,12 @@ export interface ChatInput {
   createAs?: string;
   /** With createAs: the user's recent long-term summaries, kept as this session's memory. */
   memory?: MemoryItem[];
+  /**
+   * Streaming: called (over RPC, back in the worker) with the turn's events;
+   * it answers false, or fails, once the client has gone. The turn completes
+   * and is stored all the same.
+   */
+  onEvent?: (event: TurnEvent) => Promise<boolean>;
 }
 
 export interface AppendInput {
@@ -305,6 +313,8 @@ export class SessionObject extends DurableObject<Env> {
         });
       }
       const userMessage = turn.user_message;
+      const emit = listener(input.onEvent);
+      await emit({ type: "session", session_id: sessionId, resumed: !turn.created });
       const history = [...this.messagesBefore(userMessage.seq, this.config.MAX_CONTEXT_MESSAGES - 1), userMessage];
 
       let answer: Answer;
@@ -347,6 +357,9 @@ export class SessionObject extends DurableObject<Env> {
         this.insertMessage(assistantMessage);
         if (input.idempotencyKey) this.remember(input.idempotencyKey, requestPrint, response);
       });
+      // Stored first, streamed after: what the client saw is exactly what was kept.
+      for (const text of deltas(answer.content)) await emit({ type: "delta", text });
+      await emit({ type: "done", response });
       await this.flushIndex();
       return ok(response);
     });
@@ -828,6 +841,19 @@ export class SessionObject extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(due);
     }
   }
+}
+
+/** Wraps an event callback so that a client that went away never breaks the turn. */
+function listener(onEvent: ((event: TurnEvent) => Promise<boolean>) | undefined): (event: TurnEvent) => Promise<void> {
+  let alive = onEvent !== undefined;
+  return async (event) => {
+    if (!alive || !onEvent) return;
+    try {
+      alive = (await onEvent(event)) !== false;
+    } catch {
+      alive = false;
+    }
+  };
 }
 
 function refuse<T>(refusal: "not_found" | "ended" | "idempotency_conflict"): Outcome<T> {

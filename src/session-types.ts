@@ -70,6 +70,12 @@ export interface PurgeReport {
   archives: number;
 }
 
+/** What a streaming turn reports as it goes (server-sent events to the client). */
+export type TurnEvent =
+  | { type: "session"; session_id: string; resumed: boolean }
+  | { type: "delta"; text: string }
+  | { type: "done"; response: ChatResponse };
+
 /** Why a write was refused; the worker maps each to one HTTP status. */
 export type Refusal = "not_found" | "ended" | "idempotency_conflict" | "answer_failed" | "answer_timeout";
 

@@ -1,4 +1,3 @@
-import type { Identity } from "./app-env";
 import { ApiError, notFound } from "./errors";
 import { SessionIds } from "./lib/ids";
 import type { SessionObject } from "./session-object";
@@ -33,7 +32,7 @@ export async function ownedSessionId(env: Env, who: Owner, raw: string): Promise
 }
 
 /** A fresh id, or with an Idempotency-Key the same id on every retry. */
-export function idForNewSession(env: Env, scope: string, who: Identity, key: string | undefined): Promise<string> {
+export function idForNewSession(env: Env, scope: string, who: Owner, key: string | undefined): Promise<string> {
   const ids = sessionIds(env);
   return key ? ids.mintForKey(who, scope, key) : ids.mint(who);
 }

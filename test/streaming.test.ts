@@ -1,0 +1,146 @@
+import { runInDurableObject } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import policy from "../examples/tavmunka-szabalyzat.md?raw";
+import { deltas } from "../src/lib/deltas";
+import type { SessionObject } from "../src/session-object";
+import { api, authHeaders, type Caller, chat, freshTenant, loadDocument, stubFor } from "./helpers";
+
+interface SseEvent {
+  event: string;
+  data: any;
+}
+
+function parseSse(text: string): SseEvent[] {
+  return text
+    .split("\n\n")
+    .filter((block) => block.trim() !== "")
+    .map((block) => {
+      const lines = block.split("\n");
+      const event = lines.find((l) => l.startsWith("event: "))?.slice(7) ?? "message";
+      const data = lines
+        .filter((l) => l.startsWith("data: "))
+        .map((l) => l.slice(6))
+        .join("\n");
+      return { event, data: JSON.parse(data) };
+    });
+}
+
+async function streamChat(as: Caller, body: Record<string, unknown>, headers: Record<string, string> = {}) {
+  return exports.default.fetch(
+    new Request("http://sessions.test/api/chat", {
+      method: "POST",
+      headers: { ...(await authHeaders(as)), "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    }),
+  );
+}
+
+describe("POST /api/chat streaming (server-sent events)", () => {
+  it("streams session, deltas and done; the stored answer equals the streamed text", async () => {
+    const tenant = freshTenant();
+    const doc = await loadDocument(tenant, { title: "Távmunka szabályzat", body: policy });
+    const me = { tenant, user: 1 };
+    const res = await streamChat(me, { query: "Mennyi home office nap engedélyezett?", stream: true });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const events = parseSse(await res.text());
+
+    expect(events[0]).toEqual({ event: "session", data: { session_id: expect.any(String), resumed: false } });
+    const deltaEvents = events.filter((e) => e.event === "delta");
+    expect(deltaEvents.length).toBeGreaterThan(1);
+    const done = events[events.length - 1] as SseEvent;
+    expect(done.event).toBe("done");
+    expect(events.map((e) => e.event)).toEqual(["session", ...deltaEvents.map(() => "delta"), "done"]);
+    const streamed = deltaEvents.map((e) => e.data.text).join("");
+    expect(streamed).toBe(done.data.assistant_message.content);
+    expect(done.data.sources[0].document_id).toBe(doc.id);
+
+    const history = await api(`/api/sessions/${events[0]?.data.session_id}/messages`, { as: me });
+    expect(history.body.messages.map((m: { id: string }) => m.id)).toEqual([
+      done.data.user_message.id,
+      done.data.assistant_message.id,
+    ]);
+    expect(history.body.messages[1].content).toBe(streamed);
+  });
+
+  it("also streams for Accept: text/event-stream, resuming the given session", async () => {
+    const me = { tenant: freshTenant(), user: 1 };
+    const id = (await chat(me, "first")).body.session_id;
+    const res = await streamChat(me, { query: "second", session_id: id }, { accept: "text/event-stream" });
+    const events = parseSse(await res.text());
+    expect(events[0]?.data).toEqual({ session_id: id, resumed: true });
+    expect(events.at(-1)?.event).toBe("done");
+  });
+
+  it("a failed turn ends the stream with an error event; the query is kept", async () => {
+    const me = { tenant: freshTenant(), user: 1 };
+    const id = (await chat(me, "first")).body.session_id;
+    await runInDurableObject(stubFor(id), (obj: SessionObject) => {
+      obj.answers = {
+        name: "broken",
+        answer: async () => {
+          throw new Error("model down");
+        },
+      };
+    });
+    const events = parseSse(await (await streamChat(me, { query: "second", session_id: id, stream: true })).text());
+    expect(events.map((e) => e.event)).toEqual(["session", "error"]);
+    expect(events[1]?.data).toMatchObject({ status: 502, error: { code: "answer_failed" } });
+    expect((await api(`/api/sessions/${id}`, { as: me })).body.message_count).toBe(3);
+  });
+
+  it("an idempotent retry streams the first response again, storing nothing", async () => {
+    const me = { tenant: freshTenant(), user: 1 };
+    const key = { "idempotency-key": `k-${crypto.randomUUID()}` };
+    const first = parseSse(await (await streamChat(me, { query: "hello", stream: true }, key)).text());
+    const again = parseSse(await (await streamChat(me, { query: "hello", stream: true }, key)).text());
+    expect(again.at(-1)?.data).toEqual(first.at(-1)?.data);
+    const id = first[0]?.data.session_id;
+    expect((await api(`/api/sessions/${id}`, { as: me })).body.message_count).toBe(2);
+  });
+
+  it("a client that disconnects mid-stream does not leave a half turn: the answer is completed and stored", async () => {
+    const me = { tenant: freshTenant(), user: 1 };
+    const id = (await chat(me, "first")).body.session_id;
+    await runInDurableObject(stubFor(id), (obj: SessionObject) => {
+      const inner = obj.answers;
+      obj.answers = {
+        name: "slow",
+        answer: async (input) => {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          return inner.answer(input);
+        },
+      };
+    });
+    const res = await streamChat(me, { query: "will you finish?", session_id: id, stream: true });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const firstChunk = new TextDecoder().decode((await reader.read()).value);
+    expect(firstChunk).toContain("event: session");
+    await reader.cancel();
+
+    // The next turn queues behind the abandoned one in the session's object, so once it answers,
+    // the abandoned turn has finished.
+    expect((await chat(me, "next", id)).status).toBe(200);
+    const history = (await api(`/api/sessions/${id}/messages`, { as: me })).body.messages;
+    expect(history.map((m: { role: string; content: string }) => `${m.role}:${m.content.slice(0, 12)}`)).toEqual([
+      "user:first",
+      expect.stringMatching(/^assistant:/),
+      "user:will you fin",
+      expect.stringMatching(/^assistant:/),
+      "user:next",
+      expect.stringMatching(/^assistant:/),
+    ]);
+    expect(history[3].content).toContain("will you finish?");
+  });
+});
+
+describe("deltas", () => {
+  it.each(["", "short", "A tudásbázis szerint: hetente legfeljebb két home office nap. [1]", "x".repeat(100)])(
+    "join back to the text exactly (%#)",
+    (text) => {
+      expect(deltas(text).join("")).toBe(text);
+      for (const d of deltas(text)) expect(d.length).toBeLessThanOrEqual(24);
+    },
+  );
+});
