@@ -4,6 +4,12 @@ import { detectLanguage } from "./language";
 import { type Answer, type AnswerInput, type AnswerProvider, sourcesOf } from "./provider";
 
 const MAX_SENTENCES = 3;
+/** Markdown headings name a section; they are not statements to quote. */
+const withoutHeadings = (text: string) =>
+  text
+    .split("\n")
+    .filter((line) => !/^\s*#/.test(line))
+    .join("\n");
 const clip = (text: string, max = 160) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /**
@@ -38,15 +44,13 @@ export class EmbeddedAnswerProvider implements AnswerProvider {
     const earlier = history.filter((m) => m.role === "user" && m.content !== query).slice(-2);
     const contextStems = stemsOf(earlier.map((m) => m.content).join(" ")).filter((s) => !queryStems.includes(s));
     const candidates = passages.flatMap((p, rank) =>
-      splitSentences(p.text)
-        .filter((s) => !/^#+\s/.test(s))
-        .map((sentence, order) => {
-          const words = stemsOf(sentence);
-          const own = queryStems.filter((s) => mentions(words, s)).length;
-          const inherited = contextStems.filter((s) => mentions(words, s)).length;
-          const cite = sources.findIndex((src) => src.document_id === p.document_id) + 1;
-          return { sentence, rank, order, cite, weight: WEIGHT.own * own + WEIGHT.inherited * inherited };
-        }),
+      splitSentences(withoutHeadings(p.text)).map((sentence, order) => {
+        const words = stemsOf(sentence);
+        const own = queryStems.filter((s) => mentions(words, s)).length;
+        const inherited = contextStems.filter((s) => mentions(words, s)).length;
+        const cite = sources.findIndex((src) => src.document_id === p.document_id) + 1;
+        return { sentence, rank, order, cite, weight: WEIGHT.own * own + WEIGHT.inherited * inherited };
+      }),
     );
     let chosen = candidates
       .filter((c) => c.weight > 0)
