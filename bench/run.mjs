@@ -77,14 +77,28 @@ try {
   if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
   server = spawn(
     "wrangler",
-    ["dev", "--port", String(PORT), "--ip", "127.0.0.1", "--persist-to", state,
-      "--var", `JWT_SECRET:${JWT_SECRET}`, "--var", `SESSION_ID_SECRET:${SESSION_ID_SECRET}`],
+    [
+      "dev",
+      "--port",
+      String(PORT),
+      "--ip",
+      "127.0.0.1",
+      "--persist-to",
+      state,
+      "--var",
+      `JWT_SECRET:${JWT_SECRET}`,
+      "--var",
+      `SESSION_ID_SECRET:${SESSION_ID_SECRET}`,
+    ],
     { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   let ready = false;
   for (let i = 0; i < 120 && !ready; i++) {
     await new Promise((r) => setTimeout(r, 500));
-    ready = await fetch(`${BASE}/health`).then((r) => r.ok, () => false);
+    ready = await fetch(`${BASE}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
   }
   if (!ready) throw new Error("wrangler dev did not come up");
 
@@ -96,9 +110,15 @@ try {
     const fillSeconds = (performance.now() - t0) / 1000;
     console.error(`filled a session with ${size} messages in ${fillSeconds.toFixed(1)} s`);
     // Reads first, so the turns below do not change the size being measured by much.
-    results[`history limit=20 @${size}`] = await timeIt(() => call("GET", `/api/sessions/${session.id}/messages?limit=20`));
-    results[`history limit=100 @${size}`] = await timeIt(() => call("GET", `/api/sessions/${session.id}/messages?limit=100`));
-    results[`chat turn @${size}`] = await timeIt((i) => call("POST", "/api/chat", { query: `Question ${i} about remote work?`, session_id: session.id }));
+    results[`history limit=20 @${size}`] = await timeIt(() =>
+      call("GET", `/api/sessions/${session.id}/messages?limit=20`),
+    );
+    results[`history limit=100 @${size}`] = await timeIt(() =>
+      call("GET", `/api/sessions/${session.id}/messages?limit=100`),
+    );
+    results[`chat turn @${size}`] = await timeIt((i) =>
+      call("POST", "/api/chat", { query: `Question ${i} about remote work?`, session_id: session.id }),
+    );
   }
 
   const rows = Object.entries(results).map(([name, r]) => ({
@@ -108,9 +128,13 @@ try {
     p95_ms: +r.p95.toFixed(2),
     mean_ms: +r.mean.toFixed(2),
   }));
-  console.log(`\n${"measurement".padEnd(28)} ${"n".padStart(5)} ${"p50 ms".padStart(9)} ${"p95 ms".padStart(9)} ${"mean ms".padStart(9)}`);
+  console.log(
+    `\n${"measurement".padEnd(28)} ${"n".padStart(5)} ${"p50 ms".padStart(9)} ${"p95 ms".padStart(9)} ${"mean ms".padStart(9)}`,
+  );
   for (const r of rows) {
-    console.log(`${r.name.padEnd(28)} ${String(r.n).padStart(5)} ${r.p50_ms.toFixed(2).padStart(9)} ${r.p95_ms.toFixed(2).padStart(9)} ${r.mean_ms.toFixed(2).padStart(9)}`);
+    console.log(
+      `${r.name.padEnd(28)} ${String(r.n).padStart(5)} ${r.p50_ms.toFixed(2).padStart(9)} ${r.p95_ms.toFixed(2).padStart(9)} ${r.mean_ms.toFixed(2).padStart(9)}`,
+    );
   }
   const out = {
     date: new Date().toISOString(),

@@ -78,6 +78,9 @@ export interface SessionRef {
   userId: number;
 }
 
+/** Neither ended nor deleted: the sessions that expiry and the per-user cap act on. */
+const isOpen = and(isNull(chatSessions.endedAt), eq(chatSessions.isDeleted, false));
+
 const refColumns = { id: chatSessions.id, tenantId: chatSessions.tenantId, userId: chatSessions.userId };
 
 /** The tenant-scoped queries of the lifecycle sweeps, erasure and the per-user cap. */
@@ -99,8 +102,7 @@ export class TenantSessionMaintenance {
       .where(
         and(
           eq(chatSessions.tenantId, this.tenantId),
-          isNull(chatSessions.endedAt),
-          eq(chatSessions.isDeleted, false),
+          isOpen,
           lt(chatSessions.lastMessageAt, cutoff),
           pastKey(chatSessions.lastMessageAt, chatSessions.id, after, "asc"),
         ),
@@ -132,14 +134,7 @@ export class TenantSessionMaintenance {
     return this.db
       .select(refColumns)
       .from(chatSessions)
-      .where(
-        and(
-          eq(chatSessions.tenantId, this.tenantId),
-          eq(chatSessions.userId, userId),
-          isNull(chatSessions.endedAt),
-          eq(chatSessions.isDeleted, false),
-        ),
-      )
+      .where(and(eq(chatSessions.tenantId, this.tenantId), eq(chatSessions.userId, userId), isOpen))
       .orderBy(desc(chatSessions.lastMessageAt), desc(chatSessions.id))
       .limit(100)
       .offset(keep)
@@ -171,11 +166,7 @@ export async function tenantsWithSweepWork(d1: D1Database, idleCutoff: string, p
     .from(chatSessions)
     .where(
       or(
-        and(
-          isNull(chatSessions.endedAt),
-          eq(chatSessions.isDeleted, false),
-          lt(chatSessions.lastMessageAt, idleCutoff),
-        ),
+        and(isOpen, lt(chatSessions.lastMessageAt, idleCutoff)),
         and(eq(chatSessions.isDeleted, true), lt(chatSessions.deletedAt, purgeCutoff)),
       ),
     )
