@@ -318,9 +318,16 @@ export class SessionObject extends DurableObject<Env> {
       const history = [...this.messagesBefore(userMessage.seq, this.config.MAX_CONTEXT_MESSAGES - 1), userMessage];
 
       let answer: Answer;
+      let streamedLive = false;
       try {
         const { passages } = await retrieve(new TenantKnowledge(this.env.DB, owner.tenantId), input.query, history);
-        answer = await this.answers.answer({ query: input.query, history, memory, passages });
+        const onDelta = input.onEvent
+          ? async (text: string) => {
+              streamedLive = true;
+              await emit({ type: "delta", text });
+            }
+          : undefined;
+        answer = await this.answers.answer({ query: input.query, history, memory, passages }, onDelta);
       } catch (err) {
         const kind = err instanceof AnswerError ? err.kind : "failed";
         console.warn(`session ${sessionId}: turn ${userMessage.seq} failed (${this.answers.name})`, err);
@@ -357,8 +364,8 @@ export class SessionObject extends DurableObject<Env> {
         this.insertMessage(assistantMessage);
         if (input.idempotencyKey) this.remember(input.idempotencyKey, requestPrint, response);
       });
-      // Stored first, streamed after: what the client saw is exactly what was kept.
-      for (const text of deltas(answer.content)) await emit({ type: "delta", text });
+      // A provider that does not stream: the stored answer is streamed after it is kept.
+      if (!streamedLive) for (const text of deltas(answer.content)) await emit({ type: "delta", text });
       await emit({ type: "done", response });
       await this.flushIndex();
       return ok(response);

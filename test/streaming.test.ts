@@ -2,7 +2,9 @@ import { runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import policy from "../examples/tavmunka-szabalyzat.md?raw";
+import { WorkersAiAnswerProvider } from "../src/answer/workers-ai";
 import { deltas } from "../src/lib/deltas";
+import type { AiRunner } from "../src/memory/workers-ai";
 import type { SessionObject } from "../src/session-object";
 import { api, authHeaders, type Caller, chat, freshTenant, loadDocument, stubFor } from "./helpers";
 
@@ -132,6 +134,58 @@ describe("POST /api/chat streaming (server-sent events)", () => {
       expect.stringMatching(/^assistant:/),
     ]);
     expect(history[3].content).toContain("will you finish?");
+  });
+});
+
+/** A fake of the Workers AI binding's streaming reply: SSE lines of tokens, optionally breaking after `breakAfter`. */
+function streamingAi(tokens: string[], breakAfter?: number): AiRunner {
+  return {
+    async run(_model, input) {
+      if (!input.stream) throw new Error("expected a streaming call");
+      const encoder = new TextEncoder();
+      let i = 0;
+      return new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (breakAfter !== undefined && i === breakAfter) return controller.error(new Error("connection reset"));
+          if (i < tokens.length)
+            controller.enqueue(encoder.encode(`data: ${JSON.stringify({ response: tokens[i++] })}\n\n`));
+          else {
+            controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+            controller.close();
+          }
+        },
+      });
+    },
+  };
+}
+
+describe("token streaming from Workers AI", () => {
+  it("forwards the model's tokens as they come; the stored answer is exactly their concatenation", async () => {
+    const me = { tenant: freshTenant(), user: 1 };
+    const id = (await chat(me, "Szia!")).body.session_id;
+    const tokens = ["Hetente ", "legfeljebb ", "két ", "home office ", "nap [1]."];
+    await runInDurableObject(stubFor(id), (obj: SessionObject) => {
+      obj.answers = new WorkersAiAnswerProvider(streamingAi(tokens), "@cf/test/chat");
+    });
+    const events = parseSse(await (await streamChat(me, { query: "Hány nap?", session_id: id, stream: true })).text());
+    expect(events.map((e) => e.event)).toEqual(["session", ...tokens.map(() => "delta"), "done"]);
+    expect(events.filter((e) => e.event === "delta").map((e) => e.data.text)).toEqual(tokens);
+    const stored = (await api(`/api/sessions/${id}/messages`, { as: me })).body.messages[3];
+    expect(stored.content).toBe(tokens.join(""));
+    expect(events.at(-1)?.data.assistant_message.content).toBe(tokens.join(""));
+  });
+
+  it("a model stream that breaks mid-answer ends with an error event and a failed turn, no partial answer stored", async () => {
+    const me = { tenant: freshTenant(), user: 1 };
+    const id = (await chat(me, "Szia!")).body.session_id;
+    await runInDurableObject(stubFor(id), (obj: SessionObject) => {
+      obj.answers = new WorkersAiAnswerProvider(streamingAi(["Hetente ", "legfeljebb "], 1), "@cf/test/chat");
+    });
+    const events = parseSse(await (await streamChat(me, { query: "Hány nap?", session_id: id, stream: true })).text());
+    expect(events.map((e) => e.event)).toEqual(["session", "delta", "error"]);
+    const messages = (await api(`/api/sessions/${id}/messages`, { as: me })).body.messages;
+    expect(messages).toHaveLength(3);
+    expect(messages[2]).toMatchObject({ role: "user", metadata: { turn_status: "failed" } });
   });
 });
 

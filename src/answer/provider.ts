@@ -29,7 +29,12 @@ export interface Answer {
 
 export interface AnswerProvider {
   readonly name: string;
-  answer(input: AnswerInput): Promise<Answer>;
+  /**
+   * Answers the turn. A provider that can stream calls `onDelta` with each
+   * piece of text as it is produced; the pieces then join to exactly
+   * `content`. Others ignore it, and the turn streams the stored answer.
+   */
+  answer(input: AnswerInput, onDelta?: (text: string) => Promise<void>): Promise<Answer>;
 }
 
 /** A provider that could not answer: the turn is kept as failed and the client gets 502 or 504. */

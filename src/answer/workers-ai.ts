@@ -16,7 +16,10 @@ export class WorkersAiAnswerProvider implements AnswerProvider {
     private readonly model: string,
   ) {}
 
-  async answer({ query, history, memory, passages }: AnswerInput): Promise<Answer> {
+  async answer(
+    { query, history, memory, passages }: AnswerInput,
+    onDelta?: (text: string) => Promise<void>,
+  ): Promise<Answer> {
     const sources = sourcesOf(passages);
     const cite = (documentId: string) => sources.findIndex((s) => s.document_id === documentId) + 1;
     const knowledge =
@@ -30,19 +33,49 @@ export class WorkersAiAnswerProvider implements AnswerProvider {
       ...(remembered ? [{ role: "system", content: `What you remember of earlier sessions:\n${remembered}` }] : []),
       ...history.map((m) => ({ role: m.role === "system" ? "system" : m.role, content: m.content })),
     ];
-    let result: unknown;
+    let text: string;
     try {
-      result = await this.ai.run(this.model, { messages });
+      if (onDelta) {
+        // Tokens go to the client as the model produces them; the answer is what they add up to.
+        const stream = await this.ai.run(this.model, { messages, stream: true });
+        text = "";
+        for await (const token of modelTokens(stream as ReadableStream<Uint8Array>)) {
+          text += token;
+          await onDelta(token);
+        }
+      } else {
+        const result = await this.ai.run(this.model, { messages });
+        const response = (result as { response?: unknown })?.response;
+        text = typeof response === "string" ? response.trim() : "";
+      }
     } catch (err) {
       throw new AnswerError("failed", `Workers AI failed: ${(err as Error).message}`);
     }
-    const text = (result as { response?: unknown })?.response;
-    if (typeof text !== "string" || text.trim() === "")
-      throw new AnswerError("failed", "Workers AI returned no answer");
+    if (text.trim() === "") throw new AnswerError("failed", "Workers AI returned no answer");
     return {
-      content: text.trim(),
+      content: text,
       sources,
       metadata: { provider: this.name, model: this.model, language: detectLanguage(query) },
     };
+  }
+}
+
+/** The `response` tokens of a Workers AI event stream (`data: {"response": "…"}` lines, then `data: [DONE]`). */
+export async function* modelTokens(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for await (const chunk of stream) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let newline = buffer.indexOf("\n");
+    while (newline >= 0) {
+      const line = buffer.slice(0, newline).trim();
+      buffer = buffer.slice(newline + 1);
+      newline = buffer.indexOf("\n");
+      if (!line.startsWith("data:")) continue;
+      const data = line.slice(5).trim();
+      if (data === "[DONE]") return;
+      const token = (JSON.parse(data) as { response?: unknown }).response;
+      if (typeof token === "string" && token.length > 0) yield token;
+    }
   }
 }

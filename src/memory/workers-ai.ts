@@ -5,7 +5,7 @@ import type { Summarizer, SummaryDraft } from "./summarizer";
 
 /** The part of the Workers AI binding we use (so tests can fake exactly this). */
 export interface AiRunner {
-  run(model: string, input: { messages: { role: string; content: string }[] }): Promise<unknown>;
+  run(model: string, input: { messages: { role: string; content: string }[]; stream?: boolean }): Promise<unknown>;
 }
 
 /** The newest part of a long transcript that fits the model's context. */
