@@ -25,11 +25,12 @@ interface __BaseEnv_Env {
 	SESSION_ID_SECRET: string;
 	ANSWER_TOKEN: string;
 	SESSIONS: DurableObjectNamespace<import("./src/worker").SessionObject>;
+	IDEMPOTENCY: DurableObjectNamespace<import("./src/worker").IdempotencyLedger>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./src/worker");
-		durableNamespaces: "SessionObject";
+		durableNamespaces: "SessionObject" | "IdempotencyLedger";
 	}
 	interface AiEnv {
 		ARCHIVE: R2Bucket;
@@ -55,6 +56,7 @@ declare namespace Cloudflare {
 		SESSION_ID_SECRET: string;
 		ANSWER_TOKEN: string;
 		SESSIONS: DurableObjectNamespace<import("./src/worker").SessionObject>;
+		IDEMPOTENCY: DurableObjectNamespace<import("./src/worker").IdempotencyLedger>;
 	}
 	interface Env extends __BaseEnv_Env {}
 }

@@ -6,8 +6,6 @@ import type { ChatSessionRow } from "./db/schema";
 import { TenantSessionIndex, TenantSessionMaintenance } from "./db/session-index";
 import { retrieve } from "./knowledge/retrieve";
 import { TenantKnowledge } from "./knowledge/store";
-import { deltas } from "./lib/deltas";
-import { fingerprint } from "./lib/ids";
 import { ExtractiveSummarizer, type Summarizer, summarizerFor } from "./memory";
 import { archiveKey, transcriptJsonl } from "./memory/archive";
 import { TenantMemory } from "./memory/store";
@@ -80,8 +78,8 @@ const SCHEMA: string[] = [
    )`,
 ];
 
-/** How long a retried request with the same Idempotency-Key gets the first answer. */
-const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/** Turn records outlive the 24 h of their Idempotency-Key (plus a lease), then go. */
+const TURN_RECORD_TTL_MS = 25 * 60 * 60 * 1000;
 /** First D1 retry if the inline index write does not confirm; then exponential backoff. */
 const INDEX_RETRY_FIRST_MS = 1_000;
 const INDEX_RETRY_MAX_MS = 5 * 60 * 1000;
@@ -123,8 +121,7 @@ type SessionRecord = {
 /** A turn whose query is stored but whose answer is not (yet). */
 type PendingTurn = { user_message: MessageView; created: boolean };
 
-type IdempotencyRecord = {
-  fingerprint: string;
+type TurnRecord = {
   state: "pending" | "failed" | "done";
   response: string;
   pending: string | null;
@@ -142,7 +139,10 @@ type MessageRecord = {
 
 export interface ChatInput {
   query: string;
-  idempotencyKey?: string;
+  /** The request's token (see src/idempotency): a turn already stored under it is finished or replayed, not repeated. */
+  turnId?: string;
+  /** Keep the turn under its token from the start (the request carries an Idempotency-Key). */
+  remember?: boolean;
   /** Create the session under this object's id when it does not exist yet. */
   createAs?: string;
   /** With createAs: the user's recent long-term summaries, kept as this session's memory. */
@@ -159,7 +159,8 @@ export interface AppendInput {
   role: Role;
   content: string;
   metadata: JsonObject;
-  idempotencyKey?: string;
+  /** With an Idempotency-Key: the reply is kept under this token, so a retry after a lost response replays it. */
+  turnId?: string;
 }
 
 const toMessage = (m: MessageRecord): MessageView => ({
@@ -276,18 +277,14 @@ export class SessionObject extends DurableObject<Env> {
    * directly follows its query.
    */
   async chat(owner: Owner, input: ChatInput): Promise<Outcome<ChatResponse>> {
-    const requestPrint = input.idempotencyKey ? await fingerprint({ kind: "chat", query: input.query }) : "";
     return this.exclusive(async () => {
       const s = this.load();
       if (s && !this.visibleTo(s, owner)) return refuse("not_found");
       let unfinished: PendingTurn | null = null;
-      if (s && input.idempotencyKey) {
-        const rec = this.idempotencyRecord(input.idempotencyKey);
-        if (rec) {
-          if (rec.fingerprint !== requestPrint) return refuse("idempotency_conflict");
-          if (rec.state === "done") return ok(JSON.parse(rec.response) as ChatResponse);
-          unfinished = JSON.parse(rec.pending as string) as PendingTurn;
-        }
+      if (s && input.turnId) {
+        const rec = this.turnRecord(input.turnId);
+        if (rec?.state === "done") return ok(JSON.parse(rec.response) as ChatResponse);
+        if (rec) unfinished = JSON.parse(rec.pending as string) as PendingTurn;
       }
       if (!s && !input.createAs) return refuse("not_found");
       if (s && s.ended_at !== null) return refuse("ended");
@@ -309,9 +306,10 @@ export class SessionObject extends DurableObject<Env> {
         this.write(() => {
           if (!s) this.insertSession(owner, sessionId, userMessage.created_at, memory);
           this.insertMessage(userMessage);
-          if (input.idempotencyKey) this.rememberPending(input.idempotencyKey, requestPrint, pending);
+          if (input.turnId && input.remember) this.rememberTurn(input.turnId, "pending", pending);
         });
       }
+      const current = turn;
       const userMessage = turn.user_message;
       const emit = listener(input.onEvent);
       await emit({ type: "session", session_id: sessionId, resumed: !turn.created });
@@ -333,7 +331,8 @@ export class SessionObject extends DurableObject<Env> {
         console.warn(`session ${sessionId}: turn ${userMessage.seq} failed (${this.answers.name})`, err);
         this.write(() => {
           this.setTurnStatus(userMessage.seq, "failed");
-          if (input.idempotencyKey && !unfinished) this.markFailed(input.idempotencyKey);
+          // Kept under the request's token whether or not it carried a key, so a retry can finish it.
+          if (input.turnId) this.rememberTurn(input.turnId, "failed", current);
         });
         await this.flushIndex();
         return {
@@ -362,10 +361,10 @@ export class SessionObject extends DurableObject<Env> {
       this.write(() => {
         if (unfinished) this.setTurnStatus(userMessage.seq, null);
         this.insertMessage(assistantMessage);
-        if (input.idempotencyKey) this.remember(input.idempotencyKey, requestPrint, response);
+        if (input.turnId && (input.remember || unfinished)) this.rememberTurn(input.turnId, "done", response);
       });
-      // A provider that does not stream: the stored answer is streamed after it is kept.
-      if (!streamedLive) for (const text of deltas(answer.content)) await emit({ type: "delta", text });
+      // A provider that does not stream: the stored answer goes out once kept (the worker cuts it into deltas).
+      if (!streamedLive) await emit({ type: "delta", text: answer.content });
       await emit({ type: "done", response });
       await this.flushIndex();
       return ok(response);
@@ -374,15 +373,12 @@ export class SessionObject extends DurableObject<Env> {
 
   /** Appends one message (any role) to an active session. */
   async append(owner: Owner, input: AppendInput): Promise<Outcome<MessageView>> {
-    const requestPrint = input.idempotencyKey
-      ? await fingerprint({ kind: "append", role: input.role, content: input.content, metadata: input.metadata })
-      : "";
     return this.exclusive(async () => {
       const s = this.load();
       if (!s || !this.visibleTo(s, owner)) return refuse("not_found");
-      if (input.idempotencyKey) {
-        const replay = this.replay<MessageView>(input.idempotencyKey, requestPrint);
-        if (replay) return replay;
+      if (input.turnId) {
+        const rec = this.turnRecord(input.turnId);
+        if (rec?.state === "done") return ok(JSON.parse(rec.response) as MessageView);
       }
       if (s.ended_at !== null) return refuse("ended");
       const message: MessageView = {
@@ -395,7 +391,7 @@ export class SessionObject extends DurableObject<Env> {
       };
       this.write(() => {
         this.insertMessage(message);
-        if (input.idempotencyKey) this.remember(input.idempotencyKey, requestPrint, message);
+        if (input.turnId) this.rememberTurn(input.turnId, "done", message);
       });
       await this.flushIndex();
       return ok(message);
@@ -742,36 +738,29 @@ export class SessionObject extends DurableObject<Env> {
     );
   }
 
-  private idempotencyRecord(key: string): IdempotencyRecord | null {
+  /** What this object did under a request's token (an Idempotency-Key's work, or a failed turn). */
+  private turnRecord(token: string): TurnRecord | null {
     const rec = this.sql
-      .exec<IdempotencyRecord>(
-        "SELECT fingerprint, state, response, pending, created_at FROM idempotency WHERE key = ?",
-        key,
-      )
+      .exec<TurnRecord>("SELECT state, response, pending, created_at FROM idempotency WHERE key = ?", token)
       .toArray()[0];
-    return rec && rec.created_at >= Date.now() - IDEMPOTENCY_TTL_MS ? rec : null;
+    return rec && rec.created_at >= Date.now() - TURN_RECORD_TTL_MS ? rec : null;
   }
 
-  private replay<T>(key: string, requestPrint: string): Outcome<T> | null {
-    const rec = this.idempotencyRecord(key);
-    if (!rec) return null;
-    if (rec.fingerprint !== requestPrint) return refuse("idempotency_conflict");
-    return ok(JSON.parse(rec.response) as T);
-  }
-
-  private rememberPending(key: string, requestPrint: string, turn: PendingTurn): void {
+  /** Records the work done under a token: a turn whose query is stored (pending/failed), or a finished reply. */
+  private rememberTurn(token: string, state: TurnRecord["state"], value: unknown): void {
+    const now = Date.now();
+    this.sql.exec("DELETE FROM idempotency WHERE created_at < ?", now - TURN_RECORD_TTL_MS);
+    const done = state === "done";
     this.sql.exec(
-      `INSERT OR REPLACE INTO idempotency (key, fingerprint, state, response, pending, created_at)
-       VALUES (?, ?, 'pending', '', ?, ?)`,
-      key,
-      requestPrint,
-      JSON.stringify(turn),
-      Date.now(),
+      `INSERT INTO idempotency (key, fingerprint, state, response, pending, created_at) VALUES (?, '', ?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET state = excluded.state, response = excluded.response,
+         pending = coalesce(excluded.pending, pending)`,
+      token,
+      state,
+      done ? JSON.stringify(value) : "",
+      done ? null : JSON.stringify(value),
+      now,
     );
-  }
-
-  private markFailed(key: string): void {
-    this.sql.exec("UPDATE idempotency SET state = 'failed' WHERE key = ?", key);
   }
 
   /** A failed turn is visible on its query: metadata.turn_status = "failed" until a retry completes it. */
@@ -781,19 +770,6 @@ export class SessionObject extends DurableObject<Env> {
     } else {
       this.sql.exec("UPDATE messages SET metadata = json_remove(metadata, '$.turn_status') WHERE seq = ?", seq);
     }
-  }
-
-  private remember(key: string, requestPrint: string, response: unknown): void {
-    const now = Date.now();
-    this.sql.exec("DELETE FROM idempotency WHERE created_at < ?", now - IDEMPOTENCY_TTL_MS);
-    this.sql.exec(
-      `INSERT OR REPLACE INTO idempotency (key, fingerprint, state, response, pending, created_at)
-       VALUES (?, ?, 'done', ?, NULL, ?)`,
-      key,
-      requestPrint,
-      JSON.stringify(response),
-      now,
-    );
   }
 
   /** Pushes the current snapshot to D1 unless it is already there; never throws. */
@@ -863,6 +839,6 @@ function listener(onEvent: ((event: TurnEvent) => Promise<boolean>) | undefined)
   };
 }
 
-function refuse<T>(refusal: "not_found" | "ended" | "idempotency_conflict"): Outcome<T> {
+function refuse<T>(refusal: "not_found" | "ended"): Outcome<T> {
   return { ok: false, refusal };
 }

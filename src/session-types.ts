@@ -76,7 +76,7 @@ export type TurnEvent =
   | { type: "delta"; text: string }
   | { type: "done"; response: ChatResponse };
 
-/** Why a write was refused; the worker maps each to one HTTP status. */
-export type Refusal = "not_found" | "ended" | "idempotency_conflict" | "answer_failed" | "answer_timeout";
+/** Why a write was refused; the worker maps each to one HTTP status (src/sessions.ts). */
+export type Refusal = "not_found" | "ended" | "answer_failed" | "answer_timeout" | "knowledge_unavailable";
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal; details?: Record<string, string> };

@@ -31,11 +31,8 @@ export async function ownedSessionId(env: Env, who: Owner, raw: string): Promise
   return id;
 }
 
-/** A fresh id, or with an Idempotency-Key the same id on every retry. */
-export function idForNewSession(env: Env, scope: string, who: Owner, key: string | undefined): Promise<string> {
-  const ids = sessionIds(env);
-  return key ? ids.mintForKey(who, scope, key) : ids.mint(who);
-}
+const RETRY_HINT =
+  "your message is kept: send the same request again with the header Idempotency-Key set to details.idempotency_key to complete the turn";
 
 export function refusalError(refusal: Refusal, details?: Record<string, string>): ApiError {
   switch (refusal) {
@@ -43,20 +40,15 @@ export function refusalError(refusal: Refusal, details?: Record<string, string>)
       return notFound();
     case "ended":
       return new ApiError(409, "session_ended", "the session has ended and is read-only");
-    case "idempotency_conflict":
-      return new ApiError(409, "idempotency_key_reused", "this Idempotency-Key was used with a different request");
     case "answer_failed":
-      return new ApiError(
-        502,
-        "answer_failed",
-        "the answer provider failed; your message is kept, retry with the same Idempotency-Key to complete the turn",
-        details,
-      );
+      return new ApiError(502, "answer_failed", `the answer provider failed; ${RETRY_HINT}`, details);
     case "answer_timeout":
+      return new ApiError(504, "answer_timeout", `the answer provider timed out; ${RETRY_HINT}`, details);
+    case "knowledge_unavailable":
       return new ApiError(
-        504,
-        "answer_timeout",
-        "the answer provider timed out; your message is kept, retry with the same Idempotency-Key to complete the turn",
+        503,
+        "knowledge_unavailable",
+        `the knowledge base could not be searched; ${RETRY_HINT}`,
         details,
       );
   }

@@ -14,6 +14,7 @@ import { memoryRoutes } from "./routes/memory";
 import { sessionRoutes } from "./routes/sessions";
 import { userRoutes } from "./routes/users";
 
+export { IdempotencyLedger } from "./idempotency/ledger-object";
 export { SessionObject } from "./session-object";
 
 const app = new Hono<AppEnv>({ strict: false })

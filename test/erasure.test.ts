@@ -54,7 +54,7 @@ describe("DELETE /api/users/me/data", () => {
     expect(res.body).toEqual({
       tenant_id: me.tenant,
       user_id: 1,
-      removed: { sessions: 3, messages: 8, summaries: 1, archives: 1 },
+      removed: { sessions: 3, messages: 8, summaries: 1, archives: 1, idempotency_keys: 0 },
     });
     await expectNothingLeft(me, data.all);
     expect((await api("/api/memory", { as: me })).body.summaries).toEqual([]);
@@ -66,7 +66,7 @@ describe("DELETE /api/users/me/data", () => {
 
     // Erasing again finds nothing.
     const again = await api("/api/users/me/data", { as: me, method: "DELETE" });
-    expect(again.body.removed).toEqual({ sessions: 0, messages: 0, summaries: 0, archives: 0 });
+    expect(again.body.removed).toEqual({ sessions: 0, messages: 0, summaries: 0, archives: 0, idempotency_keys: 0 });
   });
 
   it("a tenant admin may erase any user of the tenant; a plain user may not erase another", async () => {

@@ -29,12 +29,6 @@ export class SessionIds {
     return this.seal(owner, crypto.getRandomValues(new Uint8Array(8)));
   }
 
-  /** The same id on every retry with this Idempotency-Key: a retried create finds the first attempt's session. */
-  async mintForKey(owner: Owner, scope: string, idempotencyKey: string): Promise<string> {
-    const seed = await this.mac(`key\n${scope}\n${owner.tenantId}\n${owner.userId}\n${idempotencyKey}`);
-    return this.seal(owner, seed.slice(0, 8));
-  }
-
   /** The normalized id if it is well formed and was issued to this owner, else null. */
   async verify(owner: Owner, raw: unknown): Promise<string | null> {
     if (typeof raw !== "string") return null;
@@ -58,9 +52,4 @@ export class SessionIds {
   private async mac(message: string): Promise<Uint8Array> {
     return new Uint8Array(await crypto.subtle.sign("HMAC", await this.key, encoder.encode(message)));
   }
-}
-
-/** A stable fingerprint of a request body, to tell a retry from a reused key. */
-export async function fingerprint(value: unknown): Promise<string> {
-  return hex(new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(JSON.stringify(value)))));
 }

@@ -1,4 +1,5 @@
 import { TenantSessionMaintenance } from "../db/session-index";
+import { ledgerFor } from "../idempotency/claims";
 import { archivePrefix } from "../memory/archive";
 import { TenantMemory } from "../memory/store";
 import type { Owner, PurgeReport } from "../session-types";
@@ -6,13 +7,18 @@ import { sessionStub } from "../sessions";
 
 const PARALLEL = 10;
 
+/** What an erasure removed: the sessions' data, plus the responses the user's Idempotency-Keys kept. */
+export interface ErasureReport extends PurgeReport {
+  idempotency_keys: number;
+}
+
 /**
  * Right to erasure: every session of the user (deleted ones too) is purged by
  * its own object, then whatever could remain outside them (summaries,
- * archives) is removed by user. Answers with what was removed.
+ * archives, kept responses) is removed by user. Answers with what was removed.
  */
-export async function eraseUser(env: Env, owner: Owner): Promise<PurgeReport> {
-  const report: PurgeReport = { sessions: 0, messages: 0, summaries: 0, archives: 0 };
+export async function eraseUser(env: Env, owner: Owner): Promise<ErasureReport> {
+  const report: ErasureReport = { sessions: 0, messages: 0, summaries: 0, archives: 0, idempotency_keys: 0 };
   const sessions = await new TenantSessionMaintenance(env.DB, owner.tenantId).allForUser(owner.userId);
   for (let i = 0; i < sessions.length; i += PARALLEL) {
     const purged = await Promise.all(sessions.slice(i, i + PARALLEL).map((s) => sessionStub(env, s.id).purge(owner)));
@@ -36,5 +42,6 @@ export async function eraseUser(env: Env, owner: Owner): Promise<PurgeReport> {
       cursor = listed.truncated ? listed.cursor : undefined;
     } while (cursor);
   }
+  report.idempotency_keys = await ledgerFor(env, owner).clear();
   return report;
 }

@@ -3,14 +3,13 @@ import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { assertUserContext } from "../auth";
-import type { Config } from "../config";
+import { chatTurn } from "../client/chat";
+import { ApiError } from "../errors";
 import { deltas } from "../lib/deltas";
 import { assertTextWithinLimit, idempotencyKeyOf } from "../lib/limits";
 import { jsonBody } from "../lib/validate";
-import { enforceSessionCap } from "../lifecycle/session-cap";
-import { recentMemory } from "../memory/recall";
-import type { ChatResponse, Outcome, Owner, TurnEvent } from "../session-types";
-import { idForNewSession, refusalError, sessionIds, sessionStub, unwrap } from "../sessions";
+import type { ChatResponse, TurnEvent } from "../session-types";
+import { EventQueue } from "./sse-queue";
 
 export const userContextSchema = z.object({
   tenant_id: z.number().int(),
@@ -24,37 +23,22 @@ const chatBody = z.object({
   stream: z.boolean().optional(),
 });
 
-interface Turn {
-  owner: Owner;
-  query: string;
-  sessionId: string | null | undefined;
-  idempotencyKey: string | undefined;
-  onEvent?: (event: TurnEvent) => Promise<boolean>;
-}
-
-/** The seed's resume-or-create, then one turn in the session's object. */
-async function runTurn(env: Env, config: Config, turn: Turn): Promise<Outcome<ChatResponse>> {
-  const { owner, query, idempotencyKey, onEvent } = turn;
-  // An id not issued to this caller is unknown by construction: no lookup needed.
-  const requested = await sessionIds(env).verify(owner, turn.sessionId);
-  if (requested) {
-    const resumed = await sessionStub(env, requested).chat(owner, { query, idempotencyKey, onEvent });
-    // Unknown, foreign, ended or deleted: the seed starts a new session instead.
-    if (resumed.ok || (resumed.refusal !== "not_found" && resumed.refusal !== "ended")) return resumed;
+/** An error as the `error` event carries it: the same body a non-streaming request would get, plus its status. */
+function errorEvent(err: unknown): { status: number; error: { code: string; message: string; details?: unknown } } {
+  if (err instanceof ApiError) {
+    return { status: err.status, error: { code: err.code, message: err.message, details: err.details } };
   }
-  const id = await idForNewSession(env, "chat", owner, idempotencyKey);
-  const memory = await recentMemory(env, owner, config.LTM_CONTEXT_SUMMARIES);
-  const created = await sessionStub(env, id).chat(owner, { query, idempotencyKey, createAs: id, memory, onEvent });
-  if (created.ok && !created.value.resumed) await enforceSessionCap(env, config, owner, id);
-  return created;
+  console.error("streamed turn failed", err);
+  return { status: 500, error: { code: "internal_error", message: "internal error" } };
 }
 
 /**
  * POST /api/chat. With `"stream": true` or `Accept: text/event-stream` the
  * turn streams as server-sent events: `session` once the query is stored,
- * `delta`s of the stored answer, then `done` (or `error`). The turn runs in
- * the session's object and is kept alive past a client that disconnects, so
- * it is always completed and stored (or marked failed).
+ * `delta`s of the stored answer, then `done` or, whatever went wrong,
+ * `error`. The turn runs in the session's object and is kept alive past a
+ * client that disconnects, so it is always completed and stored (or marked
+ * failed). Events are queued here, so a slow reader never holds the session.
  */
 export const chatRoutes = new Hono<AppEnv>().post("/", jsonBody(chatBody), async (c) => {
   const body = c.req.valid("json");
@@ -62,7 +46,7 @@ export const chatRoutes = new Hono<AppEnv>().post("/", jsonBody(chatBody), async
   const config = c.get("config");
   assertUserContext(who, body.user_context);
   assertTextWithinLimit("query", body.query, config);
-  const turn: Turn = {
+  const request = {
     owner: { tenantId: who.tenantId, userId: who.userId },
     query: body.query,
     sessionId: body.session_id,
@@ -70,38 +54,39 @@ export const chatRoutes = new Hono<AppEnv>().post("/", jsonBody(chatBody), async
   };
 
   const wantsStream = body.stream ?? /\btext\/event-stream\b/.test(c.req.header("accept") ?? "");
-  if (!wantsStream) return c.json(unwrap(await runTurn(c.env, config, turn)));
+  if (!wantsStream) return c.json((await chatTurn(c.env, config, request)).response);
 
   return streamSSE(c, async (sse) => {
-    const send = (event: string, data: unknown) => sse.writeSSE({ event, data: JSON.stringify(data) });
-    /** Returns false once the client has gone, so the object stops emitting (and carries on). */
+    const events = new EventQueue(sse);
+    let done = false;
+    const sendDone = (r: ChatResponse) => {
+      const { session_id, user_message, assistant_message, sources } = r;
+      events.push("done", { session_id, user_message, assistant_message, sources });
+    };
+    /** Answers false once the client has gone, so the object stops emitting (and carries on). */
     const forward = async (e: TurnEvent): Promise<boolean> => {
-      if (sse.aborted || sse.closed) return false;
-      if (e.type === "session") await send("session", { session_id: e.session_id, resumed: e.resumed });
-      else if (e.type === "delta") await send("delta", { text: e.text });
+      if (events.gone) return false;
+      if (e.type === "session") events.push("session", { session_id: e.session_id, resumed: e.resumed });
+      else if (e.type === "delta") for (const text of deltas(e.text)) events.push("delta", { text });
       else {
-        const { session_id, user_message, assistant_message, sources } = e.response;
         done = true;
-        await send("done", { session_id, user_message, assistant_message, sources });
+        sendDone(e.response);
       }
       return true;
     };
-    let done = false;
-    const outcome = runTurn(c.env, config, { ...turn, onEvent: forward });
-    c.executionCtx.waitUntil(outcome.catch(() => undefined));
-    const result = await outcome;
-    if (!result.ok) {
-      const err = refusalError(result.refusal, result.details);
-      await send("error", {
-        status: err.status,
-        error: { code: err.code, message: err.message, details: err.details },
-      });
-    } else if (!done && !sse.aborted) {
-      // An idempotent replay ran no live turn: stream the stored response whole.
-      const r = result.value;
-      await forward({ type: "session", session_id: r.session_id, resumed: r.resumed });
-      for (const text of deltas(r.answer)) await forward({ type: "delta", text });
-      await forward({ type: "done", response: r });
+    const turn = chatTurn(c.env, config, { ...request, onEvent: forward });
+    c.executionCtx.waitUntil(turn.catch(() => undefined));
+    try {
+      const { response } = await turn;
+      if (!done) {
+        // A replayed response ran no live turn: stream it whole.
+        events.push("session", { session_id: response.session_id, resumed: response.resumed });
+        for (const text of deltas(response.answer)) events.push("delta", { text });
+        sendDone(response);
+      }
+    } catch (err) {
+      events.push("error", errorEvent(err));
     }
+    await events.drained();
   });
 });

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { assertUserContext } from "../auth";
+import { appendMessage, createSession } from "../client/session-writes";
 import type { Config } from "../config";
 import type { ChatSessionRow } from "../db/schema";
 import { TenantSessionIndex } from "../db/session-index";
@@ -9,11 +10,9 @@ import { ApiError, notFound } from "../errors";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { assertMetadataWithinLimit, assertTextWithinLimit, idempotencyKeyOf } from "../lib/limits";
 import { jsonBody, queryParams } from "../lib/validate";
-import { enforceSessionCap } from "../lifecycle/session-cap";
 import { archiveKey } from "../memory/archive";
-import { recentMemory } from "../memory/recall";
 import type { SessionInfo, SessionStatus } from "../session-types";
-import { idForNewSession, ownedSessionId, sessionIds, sessionStub, unwrap } from "../sessions";
+import { ownedSessionId, sessionIds, sessionStub, unwrap } from "../sessions";
 import { userContextSchema } from "./chat";
 
 const createBody = z.object({ user_context: userContextSchema.optional() });
@@ -38,6 +37,7 @@ const appendBody = z.object({
 
 const batchEndBody = z.object({
   session_ids: z.array(z.string()).min(1).max(100, "at most 100 session ids"),
+  user_context: userContextSchema.optional(),
 });
 
 /**
@@ -81,16 +81,15 @@ export const sessionRoutes = new Hono<AppEnv>()
     if (!body.success) throw new ApiError(400, "invalid_request", "user_context: must be {tenant_id, user_id}");
     const who = c.get("identity");
     assertUserContext(who, body.data.user_context);
-    const config = c.get("config");
-    const id = await idForNewSession(c.env, "session", who, idempotencyKeyOf(c.req.header("idempotency-key")));
-    const memory = await recentMemory(c.env, who, config.LTM_CONTEXT_SUMMARIES);
-    const { info, created } = unwrap(await sessionStub(c.env, id).create(who, id, memory));
-    if (created) await enforceSessionCap(c.env, config, who, id);
-    return c.json(info, 201);
+    const key = idempotencyKeyOf(c.req.header("idempotency-key"));
+    const owner = { tenantId: who.tenantId, userId: who.userId };
+    const created = await createSession(c.env, c.get("config"), owner, key, body.data);
+    return c.json(created.body, created.status as 201);
   })
   .post("/end", jsonBody(batchEndBody), async (c) => {
     // The seed's gather(..., return_exceptions=True): one bad id never fails the others.
     const who = c.get("identity");
+    assertUserContext(who, c.req.valid("json").user_context);
     const ids = sessionIds(c.env);
     const results = await Promise.all(
       c.req.valid("json").session_ids.map(async (raw) => {
@@ -138,15 +137,11 @@ export const sessionRoutes = new Hono<AppEnv>()
     assertTextWithinLimit("content", body.content, c.get("config"));
     const metadata = body.metadata ?? {};
     assertMetadataWithinLimit(metadata);
-    const message = unwrap(
-      await sessionStub(c.env, id).append(who, {
-        role: body.role,
-        content: body.content,
-        metadata,
-        idempotencyKey: idempotencyKeyOf(c.req.header("idempotency-key")),
-      }),
-    );
-    return c.json(message, 201);
+    const key = idempotencyKeyOf(c.req.header("idempotency-key"));
+    const owner = { tenantId: who.tenantId, userId: who.userId };
+    const message = { role: body.role, content: body.content, metadata };
+    const appended = await appendMessage(c.env, c.get("config"), owner, id, key, message);
+    return c.json(appended.body, appended.status as 201);
   })
   .post("/:id/end", async (c) => {
     const id = await ownedSessionId(c.env, c.get("identity"), c.req.param("id"));

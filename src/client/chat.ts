@@ -1,0 +1,87 @@
+import type { Config } from "../config";
+import { type Claim, requestFingerprint, runKeyed, type Work } from "../idempotency/claims";
+import type { ChatResponse, Outcome, Owner, TurnEvent } from "../session-types";
+import { refusalError, sessionIds, sessionStub } from "../sessions";
+import { capAfterCreate, memoryForNewSession } from "./new-session";
+
+export interface ChatRequest {
+  owner: Owner;
+  query: string;
+  /** As the client sent it: an id not issued to the caller starts a new session. */
+  sessionId: string | null | undefined;
+  idempotencyKey: string | undefined;
+  /** Streaming: the turn's events as they happen (see SessionObject.chat). */
+  onEvent?: (event: TurnEvent) => Promise<boolean>;
+}
+
+/** How long an attempt holds its key before a retry may take over: a turn's longest wait plus a margin. */
+export const leaseMs = (config: Config) => config.ANSWER_TIMEOUT_MS + 30_000;
+
+const FAILED_TURNS = new Set(["answer_failed", "answer_timeout", "knowledge_unavailable"]);
+
+/**
+ * The seed's resume-or-create, then one turn in the session's object, under
+ * the request's Idempotency-Key. Returns the response (the first one again
+ * for a retry); refusals are thrown as ApiErrors.
+ */
+export async function chatTurn(
+  env: Env,
+  config: Config,
+  req: ChatRequest,
+): Promise<{ response: ChatResponse; replayed: boolean }> {
+  const ids = sessionIds(env);
+  // An id not issued to this caller is unknown by construction: no lookup needed.
+  const requested = await ids.verify(req.owner, req.sessionId);
+  const fingerprint = await requestFingerprint("POST /api/chat", requested ?? req.sessionId ?? null, {
+    query: req.query,
+  });
+  const proposedSessionId = req.idempotencyKey ? await ids.mint(req.owner) : null;
+  const done = await runKeyed<ChatResponse>(
+    env,
+    req.owner,
+    { key: req.idempotencyKey, fingerprint, proposedSessionId, leaseMs: leaseMs(config) },
+    async (claim) => toWork(await turnIn(env, config, req, requested, claim)),
+  );
+  return { response: done.body, replayed: done.replayed };
+}
+
+function toWork(result: { outcome: Outcome<ChatResponse>; sessionId: string }): Work<ChatResponse> {
+  const { outcome } = result;
+  if (outcome.ok) return { kind: "done", status: 200, body: outcome.value };
+  if (FAILED_TURNS.has(outcome.refusal)) {
+    return {
+      kind: "failed",
+      sessionId: result.sessionId,
+      error: (retryKey) => refusalError(outcome.refusal, { ...outcome.details, idempotency_key: retryKey }),
+    };
+  }
+  return { kind: "refused", error: refusalError(outcome.refusal, outcome.details) };
+}
+
+async function turnIn(
+  env: Env,
+  config: Config,
+  req: ChatRequest,
+  requested: string | null,
+  claim: Claim,
+): Promise<{ outcome: Outcome<ChatResponse>; sessionId: string }> {
+  const turn = { query: req.query, turnId: claim.token, remember: claim.attempt !== null, onEvent: req.onEvent };
+  if (requested) {
+    const resumed = await sessionStub(env, requested).chat(req.owner, turn);
+    // Unknown, foreign, ended or deleted: the seed starts a new session instead.
+    if (resumed.ok || (resumed.refusal !== "not_found" && resumed.refusal !== "ended")) {
+      return { outcome: resumed, sessionId: requested };
+    }
+  }
+  const ids = sessionIds(env);
+  const memory = await memoryForNewSession(env, config, req.owner);
+  let id = claim.sessionId ?? (await ids.mint(req.owner));
+  let created = await sessionStub(env, id).chat(req.owner, { ...turn, createAs: id, memory });
+  if (!created.ok && (created.refusal === "not_found" || created.refusal === "ended")) {
+    // The session this key's first attempt started has ended or been deleted since: never resume it.
+    id = await ids.mint(req.owner);
+    created = await sessionStub(env, id).chat(req.owner, { ...turn, createAs: id, memory });
+  }
+  if (created.ok && !created.value.resumed) await capAfterCreate(env, config, req.owner, id);
+  return { outcome: created, sessionId: id };
+}

@@ -1,0 +1,69 @@
+import type { Config } from "../config";
+import { requestFingerprint, runKeyed } from "../idempotency/claims";
+import type { JsonObject, MessageView, Owner, Role, SessionInfo } from "../session-types";
+import { refusalError, sessionIds, sessionStub } from "../sessions";
+import { leaseMs } from "./chat";
+import { capAfterCreate, memoryForNewSession } from "./new-session";
+
+/** POST /api/sessions: a new empty session (201), under the request's Idempotency-Key. */
+export async function createSession(
+  env: Env,
+  config: Config,
+  owner: Owner,
+  key: string | undefined,
+  body: JsonObject,
+): Promise<{ status: number; body: SessionInfo }> {
+  const ids = sessionIds(env);
+  const fingerprint = await requestFingerprint("POST /api/sessions", null, body);
+  const proposedSessionId = key ? await ids.mint(owner) : null;
+  return runKeyed<SessionInfo>(
+    env,
+    owner,
+    { key, fingerprint, proposedSessionId, leaseMs: leaseMs(config) },
+    async (claim) => {
+      const memory = await memoryForNewSession(env, config, owner);
+      let id = claim.sessionId ?? (await ids.mint(owner));
+      let made = await sessionStub(env, id).create(owner, id, memory);
+      if (!made.ok) {
+        // The key's first attempt made this session and it was deleted since: never resurrect it.
+        id = await ids.mint(owner);
+        made = await sessionStub(env, id).create(owner, id, memory);
+      }
+      if (!made.ok) return { kind: "refused", error: refusalError(made.refusal) };
+      if (made.value.created) await capAfterCreate(env, config, owner, id);
+      return { kind: "done", status: 201, body: made.value.info };
+    },
+  );
+}
+
+export interface AppendRequest {
+  role: Role;
+  content: string;
+  metadata: JsonObject;
+}
+
+/** POST /api/sessions/:id/messages (201), under the request's Idempotency-Key. */
+export async function appendMessage(
+  env: Env,
+  config: Config,
+  owner: Owner,
+  sessionId: string,
+  key: string | undefined,
+  message: AppendRequest,
+): Promise<{ status: number; body: MessageView }> {
+  const fingerprint = await requestFingerprint("POST /api/sessions/:id/messages", sessionId, message);
+  return runKeyed<MessageView>(
+    env,
+    owner,
+    { key, fingerprint, proposedSessionId: null, leaseMs: leaseMs(config) },
+    async (claim) => {
+      const appended = await sessionStub(env, sessionId).append(owner, {
+        ...message,
+        turnId: claim.attempt ? claim.token : undefined,
+      });
+      return appended.ok
+        ? { kind: "done", status: 201, body: appended.value }
+        : { kind: "refused", error: refusalError(appended.refusal) };
+    },
+  );
+}
