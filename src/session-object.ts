@@ -5,7 +5,7 @@ import { type Config, getConfig } from "./config";
 import type { ChatSessionRow } from "./db/schema";
 import { TenantSessionIndex, TenantSessionMaintenance } from "./db/session-index";
 import { retrieve } from "./knowledge/retrieve";
-import { TenantKnowledge } from "./knowledge/store";
+import { type Passage, TenantKnowledge } from "./knowledge/store";
 import { ExtractiveSummarizer, type Summarizer, summarizerFor } from "./memory";
 import { archiveKey, transcriptJsonl } from "./memory/archive";
 import { TenantMemory } from "./memory/store";
@@ -19,6 +19,7 @@ import type {
   Outcome,
   Owner,
   PurgeReport,
+  Refusal,
   Role,
   SessionInfo,
   TurnEvent,
@@ -76,6 +77,8 @@ const SCHEMA: string[] = [
      key_topics TEXT NOT NULL,
      created_at TEXT NOT NULL
    )`,
+  // The documents the service's latest answer cited: they steer a follow-up's retrieval (client metadata never does).
+  "ALTER TABLE session ADD COLUMN cited_documents TEXT NOT NULL DEFAULT '[]'",
 ];
 
 /** Turn records outlive the 24 h of their Idempotency-Key (plus a lease), then go. */
@@ -116,6 +119,7 @@ type SessionRecord = {
   archive_state: WorkState;
   work_failures: number;
   work_retry_at: number | null;
+  cited_documents: string;
 };
 
 /** A turn whose query is stored but whose answer is not (yet). */
@@ -314,11 +318,31 @@ export class SessionObject extends DurableObject<Env> {
       const emit = listener(input.onEvent);
       await emit({ type: "session", session_id: sessionId, resumed: !turn.created });
       const history = [...this.messagesBefore(userMessage.seq, this.config.MAX_CONTEXT_MESSAGES - 1), userMessage];
+      const knowledge = new TenantKnowledge(this.env.DB, owner.tenantId);
 
+      const failTurn = async (refusal: Refusal, err: unknown): Promise<Outcome<ChatResponse>> => {
+        console.warn(`session ${sessionId}: turn ${userMessage.seq} failed (${refusal})`, err);
+        this.write(() => {
+          this.setTurnStatus(userMessage.seq, "failed");
+          // Kept under the request's token whether or not it carried a key, so a retry can finish it.
+          if (input.turnId) this.rememberTurn(input.turnId, "failed", current);
+        });
+        await this.flushIndex();
+        return { ok: false, refusal, details: { session_id: sessionId, user_message_id: userMessage.id } };
+      };
+
+      // Only the service's own answers steer retrieval: what they cited is kept in the session record.
+      const citedBefore = JSON.parse(s?.cited_documents ?? "[]") as string[];
+      let passages: Passage[];
+      try {
+        ({ passages } = await retrieve(knowledge, input.query, history, citedBefore));
+      } catch (err) {
+        // The knowledge base, not the answer provider, failed: a different error for the client.
+        return failTurn("knowledge_unavailable", err);
+      }
       let answer: Answer;
       let streamedLive = false;
       try {
-        const { passages } = await retrieve(new TenantKnowledge(this.env.DB, owner.tenantId), input.query, history);
         const onDelta = input.onEvent
           ? async (text: string) => {
               streamedLive = true;
@@ -327,19 +351,8 @@ export class SessionObject extends DurableObject<Env> {
           : undefined;
         answer = await this.answers.answer({ query: input.query, history, memory, passages }, onDelta);
       } catch (err) {
-        const kind = err instanceof AnswerError ? err.kind : "failed";
-        console.warn(`session ${sessionId}: turn ${userMessage.seq} failed (${this.answers.name})`, err);
-        this.write(() => {
-          this.setTurnStatus(userMessage.seq, "failed");
-          // Kept under the request's token whether or not it carried a key, so a retry can finish it.
-          if (input.turnId) this.rememberTurn(input.turnId, "failed", current);
-        });
-        await this.flushIndex();
-        return {
-          ok: false,
-          refusal: kind === "timeout" ? "answer_timeout" : "answer_failed",
-          details: { session_id: sessionId, user_message_id: userMessage.id },
-        };
+        const timedOut = err instanceof AnswerError && err.kind === "timeout";
+        return failTurn(timedOut ? "answer_timeout" : "answer_failed", err);
       }
 
       const assistantMessage: MessageView = {
@@ -361,6 +374,10 @@ export class SessionObject extends DurableObject<Env> {
       this.write(() => {
         if (unfinished) this.setTurnStatus(userMessage.seq, null);
         this.insertMessage(assistantMessage);
+        this.sql.exec(
+          "UPDATE session SET cited_documents = ?",
+          JSON.stringify(answer.sources.map((source) => source.document_id)),
+        );
         if (input.turnId && (input.remember || unfinished)) this.rememberTurn(input.turnId, "done", response);
       });
       // A provider that does not stream: the stored answer goes out once kept (the worker cuts it into deltas).

@@ -35,9 +35,16 @@ export interface Retrieval {
  * Finds the passages for a query, reading it in the light of the recent
  * conversation: the previous user questions' terms join the search, so a
  * follow-up such as "And how many home-office days?" still reaches the
- * remote-work policy; the current question's own terms weigh double.
+ * remote-work policy; the current question's own terms weigh most, then the
+ * documents the service's previous answer cited (`citedBefore`: the
+ * service's own record, never message metadata a client could write).
  */
-export async function retrieve(kb: TenantKnowledge, query: string, history: MessageView[]): Promise<Retrieval> {
+export async function retrieve(
+  kb: TenantKnowledge,
+  query: string,
+  history: MessageView[],
+  citedBefore: readonly string[],
+): Promise<Retrieval> {
   const queryStems = stemsOf(query);
   const earlier = history
     .filter((m) => m.role === "user" && m.content !== query)
@@ -45,30 +52,19 @@ export async function retrieve(kb: TenantKnowledge, query: string, history: Mess
     .map((m) => m.content)
     .join(" ");
   const contextStems = stemsOf(earlier).filter((s) => !queryStems.includes(s));
-  const citedBefore = lastCitedDocuments(history);
+  const cited = new Set(citedBefore);
   const candidates = await kb.search([...queryStems, ...contextStems], CANDIDATES);
   const ranked = candidates
     .map((p, order) => {
       const words = stemsOf(`${p.title} ${p.text}`);
       const own = queryStems.filter((s) => mentions(words, s)).length;
       const inherited = contextStems.filter((s) => mentions(words, s)).length;
-      const cited = citedBefore.has(p.document_id) ? 1 : 0;
-      return { p, order, weight: WEIGHT.own * own + WEIGHT.citedBefore * cited + WEIGHT.inherited * inherited };
+      const wasCited = cited.has(p.document_id) ? 1 : 0;
+      return { p, order, weight: WEIGHT.own * own + WEIGHT.citedBefore * wasCited + WEIGHT.inherited * inherited };
     })
     .filter((r) => r.weight > 0)
     .sort((a, b) => b.weight - a.weight || a.order - b.order);
   const best = ranked[0]?.weight ?? 0;
   const kept = ranked.filter((r) => r.weight >= best * KEEP_RATIO).slice(0, KEEP);
   return { passages: kept.map((r) => r.p), queryStems, contextStems };
-}
-
-/** The documents the latest answer cited (stored in its metadata). */
-function lastCitedDocuments(history: MessageView[]): Set<string> {
-  const lastAnswer = [...history].reverse().find((m) => m.role === "assistant");
-  const sources = (lastAnswer?.metadata as { sources?: { document_id?: unknown }[] } | undefined)?.sources;
-  return new Set(
-    Array.isArray(sources)
-      ? sources.map((s) => s.document_id).filter((id): id is string => typeof id === "string")
-      : [],
-  );
 }
