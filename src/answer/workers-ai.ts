@@ -1,4 +1,5 @@
 import type { AiRunner } from "../memory/workers-ai";
+import type { MessageView } from "../session-types";
 import { detectLanguage } from "./language";
 import { type Answer, AnswerError, type AnswerInput, type AnswerProvider, sourcesOf } from "./provider";
 
@@ -6,6 +7,16 @@ const SYSTEM_PROMPT =
   "You are the Knowledge Router, a workplace assistant. Answer the user's question only from the company " +
   "knowledge passages given below, citing them as [1], [2] by their numbers. If they do not contain the " +
   "answer, say so plainly; never invent policies or numbers. Answer in the language of the question.";
+
+/**
+ * Only the service's own instructions are system prompts. A `system` message
+ * in the history was written by a client (POST …/messages), so the model sees
+ * it as what it is: something the user side said.
+ */
+function asModelMessage(m: MessageView): { role: string; content: string } {
+  if (m.role === "system") return { role: "user", content: `(note added to the conversation) ${m.content}` };
+  return { role: m.role, content: m.content };
+}
 
 /** A Workers AI chat model given the passages, the recent conversation and the user's long-term summaries. */
 export class WorkersAiAnswerProvider implements AnswerProvider {
@@ -31,7 +42,7 @@ export class WorkersAiAnswerProvider implements AnswerProvider {
       { role: "system", content: SYSTEM_PROMPT },
       { role: "system", content: `Company knowledge:\n${knowledge}` },
       ...(remembered ? [{ role: "system", content: `What you remember of earlier sessions:\n${remembered}` }] : []),
-      ...history.map((m) => ({ role: m.role === "system" ? "system" : m.role, content: m.content })),
+      ...history.map(asModelMessage),
     ];
     let text: string;
     try {
