@@ -8,6 +8,7 @@ import type { ChatSessionRow } from "../db/schema";
 import { TenantSessionIndex } from "../db/session-index";
 import { ApiError, notFound } from "../errors";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { MAX_JSON_DEPTH, withinDepth } from "../lib/json-depth";
 import { assertMetadataWithinLimit, assertTextWithinLimit, idempotencyKeyOf } from "../lib/limits";
 import { jsonBody, queryParams } from "../lib/validate";
 import { archiveKey } from "../memory/archive";
@@ -31,7 +32,10 @@ const historyQuery = z.object({
 const appendBody = z.object({
   role: z.enum(["user", "assistant", "system"]),
   content: z.string().refine((t) => t.trim().length > 0, "must not be empty"),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  metadata: z
+    .record(z.string(), z.unknown())
+    .refine((m) => withinDepth(m), `must not nest deeper than ${MAX_JSON_DEPTH} levels`)
+    .optional(),
   user_context: userContextSchema.optional(),
 });
 
