@@ -62,3 +62,20 @@ describe("memory carries across sessions", () => {
     expect(next.body.assistant_message.metadata.memory_summaries).toBe(3);
   });
 });
+
+describe("a deleted session's summary", () => {
+  it("is hidden at once from the memory list and from new sessions' context", async () => {
+    const me = { tenant: freshTenant(), user: 1 };
+    const kept = await sessionWithTurns(me, ["Mi a távmunka szabályzat?", "Hány távmunka nap van?"]);
+    const dropped = await sessionWithTurns(me, ["Mi a szabadság szabályzat?", "Hány szabadnap jár?"]);
+    for (const id of [kept, dropped]) await api(`/api/sessions/${id}/end`, { as: me, method: "POST" });
+    expect((await api("/api/memory", { as: me })).body.summaries).toHaveLength(2);
+
+    expect((await api(`/api/sessions/${dropped}`, { as: me, method: "DELETE" })).status).toBe(204);
+    const listed = (await api("/api/memory", { as: me })).body.summaries;
+    expect(listed.map((s: { session_id: string }) => s.session_id)).toEqual([kept]);
+    const fresh = await chat(me, "Szia!");
+    expect(fresh.body.assistant_message.metadata.memory_summaries).toBe(1);
+    expect(fresh.body.answer).not.toMatch(/szabadság/i);
+  });
+});

@@ -1,7 +1,7 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, notExists } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { type Keyset, pastKey, toPage } from "../db/keyset";
-import { type SessionSummaryRow, sessionSummaries } from "../db/schema";
+import { chatSessions, type SessionSummaryRow, sessionSummaries } from "../db/schema";
 
 /** Long-term memory in D1, bound to one tenant like the session index. */
 export class TenantMemory {
@@ -25,15 +25,11 @@ export class TenantMemory {
     return inserted.length > 0;
   }
 
-  async forSession(sessionId: string): Promise<SessionSummaryRow | undefined> {
-    return this.db
-      .select()
-      .from(sessionSummaries)
-      .where(and(eq(sessionSummaries.tenantId, this.tenantId), eq(sessionSummaries.sessionId, sessionId)))
-      .get();
-  }
-
-  /** The user's summaries, newest first, keyset-paginated. */
+  /**
+   * The user's summaries, newest first, keyset-paginated. A soft-deleted
+   * session's summary is hidden at once (its index row says so) and purged
+   * with the session later.
+   */
   async listForUser(
     userId: number,
     limit: number,
@@ -46,6 +42,12 @@ export class TenantMemory {
         and(
           eq(sessionSummaries.tenantId, this.tenantId),
           eq(sessionSummaries.userId, userId),
+          notExists(
+            this.db
+              .select({ id: chatSessions.id })
+              .from(chatSessions)
+              .where(and(eq(chatSessions.id, sessionSummaries.sessionId), eq(chatSessions.isDeleted, true))),
+          ),
           pastKey(sessionSummaries.createdAt, sessionSummaries.id, cursor, "desc"),
         ),
       )
@@ -69,14 +71,5 @@ export class TenantMemory {
       .where(and(eq(sessionSummaries.tenantId, this.tenantId), eq(sessionSummaries.userId, userId)))
       .returning({ id: sessionSummaries.id });
     return gone.length;
-  }
-
-  async countForUser(userId: number): Promise<number> {
-    const row = await this.db
-      .select({ n: sql<number>`count(*)` })
-      .from(sessionSummaries)
-      .where(and(eq(sessionSummaries.tenantId, this.tenantId), eq(sessionSummaries.userId, userId)))
-      .get();
-    return row?.n ?? 0;
   }
 }
