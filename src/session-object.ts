@@ -514,7 +514,7 @@ export class SessionObject extends DurableObject<Env> {
         await this.env.ARCHIVE.delete(key);
         archives = 1;
       }
-      await new TenantSessionMaintenance(this.env.DB, s.tenant_id).deleteRow(s.id);
+      await new TenantSessionMaintenance(this.env.DB, s.tenant_id).removePurged(s.id);
       await this.ctx.storage.deleteAlarm();
       await this.ctx.storage.deleteAll();
       this.ready = false;
@@ -537,7 +537,8 @@ export class SessionObject extends DurableObject<Env> {
         return;
       }
       await this.exclusive(async () => {
-        const current = this.mustLoad();
+        const current = this.load();
+        if (!current) return; // purged while this alarm waited for the lock
         if (current.ended_at === null && current.is_deleted === 0 && Date.now() >= this.idleDeadline(current)) {
           this.markEnded("inactive");
         }

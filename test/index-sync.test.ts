@@ -121,3 +121,33 @@ describe("index upserts are absolute and version-guarded", () => {
     );
   });
 });
+
+describe("a purge always wins over index writes in flight", () => {
+  it("a snapshot sent before the purge but landing after it does not bring the row back", async () => {
+    const me = { tenant: freshTenant(), user: 1 };
+    const sessionId = (await chat(me, "hello")).body.session_id;
+    const index = new TenantSessionIndex(env.DB, me.tenant);
+    const late = (await index.get(sessionId)) as ChatSessionRow;
+    expect((await api("/api/users/me/data", { as: me, method: "DELETE" })).body.removed.sessions).toBe(1);
+    expect(await index.get(sessionId)).toBeUndefined();
+
+    // The write the object had sent earlier arrives now, even with a newer version.
+    await index.upsert({ ...late, indexVersion: late.indexVersion + 5, messageCount: 9 });
+    expect(await index.get(sessionId)).toBeUndefined();
+    expect((await api("/api/sessions?status=all", { as: me })).body.sessions).toEqual([]);
+  });
+
+  it("the scheduled sweep forgets tombstones after a week, never sooner", async () => {
+    const tenant = freshTenant();
+    const old = new Date(Date.now() - 8 * 86_400_000).toISOString();
+    const recent = new Date(Date.now() - 86_400_000).toISOString();
+    await env.DB.prepare("INSERT INTO purged_sessions (id, tenant_id, purged_at) VALUES (?, ?, ?), (?, ?, ?)")
+      .bind(`old-${tenant}`, tenant, old, `recent-${tenant}`, tenant, recent)
+      .run();
+    const { scheduledSweep } = await import("../src/lifecycle/sweep");
+    const midnight = Date.now() - (Date.now() % 86_400_000); // an hour the sweep runs at
+    expect(await scheduledSweep(env, midnight)).not.toBeNull();
+    const left = await env.DB.prepare("SELECT id FROM purged_sessions WHERE tenant_id = ?").bind(tenant).all();
+    expect(left.results).toEqual([{ id: `recent-${tenant}` }]);
+  });
+});

@@ -92,3 +92,18 @@ export const knowledgePassages = sqliteTable(
 );
 
 export type KnowledgeDocumentRow = typeof knowledgeDocuments.$inferSelect;
+
+/**
+ * Sessions purged for good (retention or erasure). An index write for one of
+ * them that lands late (sent before the purge, delivered after) is dropped,
+ * so a purge always wins. Holds ids only; forgotten after a few days.
+ */
+export const purgedSessions = sqliteTable(
+  "purged_sessions",
+  {
+    id: text("id").primaryKey(),
+    tenantId: integer("tenant_id").notNull(),
+    purgedAt: text("purged_at").notNull(),
+  },
+  (t) => [index("purged_sessions_age").on(t.purgedAt)],
+);

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { type Keyset, pastKey, toPage } from "./keyset";
-import { type ChatSessionRow, chatSessions } from "./schema";
+import { type ChatSessionRow, chatSessions, purgedSessions } from "./schema";
 
 export type SessionStatusFilter = "active" | "ended" | "all";
 
@@ -13,7 +13,7 @@ export class TenantSessionIndex {
   private readonly db;
 
   constructor(
-    d1: D1Database,
+    private readonly d1: D1Database,
     readonly tenantId: number,
   ) {
     this.db = drizzle(d1);
@@ -21,19 +21,38 @@ export class TenantSessionIndex {
 
   /**
    * Absolute upsert of the object's snapshot. The version guard makes it
-   * idempotent and order-proof: a late retry of an older snapshot is a no-op.
+   * idempotent and order-proof: a late retry of an older snapshot is a no-op;
+   * and a snapshot of a session purged since is dropped (see purgedSessions).
    */
   async upsert(row: ChatSessionRow): Promise<void> {
     if (row.tenantId !== this.tenantId) throw new Error("session index row belongs to another tenant");
-    const { id: _id, tenantId: _t, userId: _u, createdAt: _c, ...changes } = row;
-    await this.db
-      .insert(chatSessions)
-      .values(row)
-      .onConflictDoUpdate({
-        target: chatSessions.id,
-        set: changes,
-        setWhere: sql`${chatSessions.indexVersion} < excluded.index_version and ${chatSessions.tenantId} = excluded.tenant_id`,
-      });
+    await this.d1
+      .prepare(
+        `INSERT INTO chat_sessions (id, tenant_id, user_id, created_at, last_message_at, message_count, ended_at,
+           end_reason, processed_for_ltm, is_deleted, deleted_at, index_version)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12
+          WHERE NOT EXISTS (SELECT 1 FROM purged_sessions WHERE id = ?1)
+         ON CONFLICT (id) DO UPDATE SET last_message_at = excluded.last_message_at,
+           message_count = excluded.message_count, ended_at = excluded.ended_at, end_reason = excluded.end_reason,
+           processed_for_ltm = excluded.processed_for_ltm, is_deleted = excluded.is_deleted,
+           deleted_at = excluded.deleted_at, index_version = excluded.index_version
+          WHERE chat_sessions.index_version < excluded.index_version AND chat_sessions.tenant_id = excluded.tenant_id`,
+      )
+      .bind(
+        row.id,
+        row.tenantId,
+        row.userId,
+        row.createdAt,
+        row.lastMessageAt,
+        row.messageCount,
+        row.endedAt,
+        row.endReason,
+        row.processedForLtm ? 1 : 0,
+        row.isDeleted ? 1 : 0,
+        row.deletedAt,
+        row.indexVersion,
+      )
+      .run();
   }
 
   async get(id: string): Promise<ChatSessionRow | undefined> {
@@ -150,8 +169,13 @@ export class TenantSessionMaintenance {
       .all();
   }
 
-  async deleteRow(id: string): Promise<void> {
-    await this.db.delete(chatSessions).where(and(eq(chatSessions.tenantId, this.tenantId), eq(chatSessions.id, id)));
+  /** The session is purged: its row goes, and a tombstone makes any index write still in flight a no-op. */
+  async removePurged(id: string): Promise<void> {
+    const now = new Date().toISOString();
+    await this.db.batch([
+      this.db.delete(chatSessions).where(and(eq(chatSessions.tenantId, this.tenantId), eq(chatSessions.id, id))),
+      this.db.insert(purgedSessions).values({ id, tenantId: this.tenantId, purgedAt: now }).onConflictDoNothing(),
+    ]);
   }
 }
 
@@ -172,4 +196,16 @@ export async function tenantsWithSweepWork(d1: D1Database, idleCutoff: string, p
     )
     .all();
   return rows.map((r) => r.tenantId);
+}
+
+/**
+ * Tombstones older than `cutoff` are forgotten: by then no index write sent
+ * before its purge can still arrive. Holds session ids only (no tenant data).
+ */
+export async function forgetTombstones(d1: D1Database, cutoff: string): Promise<number> {
+  const gone = await drizzle(d1)
+    .delete(purgedSessions)
+    .where(lt(purgedSessions.purgedAt, cutoff))
+    .returning({ id: purgedSessions.id });
+  return gone.length;
 }

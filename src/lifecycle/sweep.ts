@@ -1,11 +1,13 @@
 import { type Config, getConfig } from "../config";
 import type { Keyset } from "../db/keyset";
-import { TenantSessionMaintenance, tenantsWithSweepWork } from "../db/session-index";
+import { forgetTombstones, TenantSessionMaintenance, tenantsWithSweepWork } from "../db/session-index";
 import { sessionStub } from "../sessions";
 
 /** Sessions handled at once, and at most per run, so one sweep stays within a request's limits. */
 const BATCH = 25;
 const MAX_PER_RUN = 1_000;
+/** How long a purged session's tombstone outlives it: far longer than any index write can be in flight. */
+const TOMBSTONE_DAYS = 7;
 
 export interface SweepResult {
   tenants: number;
@@ -58,6 +60,9 @@ export async function sweep(env: Env, now: number, onlyTenant?: number): Promise
       if (progressed === 0 || batch.length < BATCH) break;
     }
   }
+  // Tombstones hold no tenant data; only the scheduled (all-tenant) sweep forgets them.
+  if (onlyTenant === undefined)
+    await forgetTombstones(env.DB, new Date(now - TOMBSTONE_DAYS * 86_400_000).toISOString());
   console.log(JSON.stringify({ event: "session_sweep", scope: onlyTenant ?? "all", ...result }));
   return result;
 }
