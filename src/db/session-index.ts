@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNotNull, isNull, lt, or } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { type Keyset, pastKey, toPage } from "./keyset";
 import { type ChatSessionRow, chatSessions, purgedSessions } from "./schema";
