@@ -198,3 +198,42 @@ describe("deltas", () => {
     },
   );
 });
+
+describe("a stream always ends with done or error", () => {
+  it("a turn that breaks outside the answer provider (the session object reset) ends with an error event", async () => {
+    const me = { tenant: freshTenant(), user: 1 };
+    const id = (await chat(me, "first")).body.session_id;
+    await runInDurableObject(stubFor(id), (obj: SessionObject, state) => {
+      obj.answers = {
+        name: "resets",
+        answer: async () => {
+          state.abort("simulated reset");
+          throw new Error("unreachable");
+        },
+      };
+    });
+    const res = await streamChat(me, { query: "second", session_id: id, stream: true });
+    expect(res.status).toBe(200);
+    const events = parseSse(await res.text());
+    expect(events.at(-1)?.event).toBe("error");
+    expect(events.at(-1)?.data).toMatchObject({ status: 500, error: { code: "internal_error" } });
+  });
+
+  it("a client that does not read the stream never holds the session: the next turn goes through", async () => {
+    const me = { tenant: freshTenant(), user: 1 };
+    const id = (await chat(me, "first")).body.session_id;
+    await runInDurableObject(stubFor(id), (obj: SessionObject) => {
+      // A long answer: many events for a reader that never reads.
+      obj.answers = {
+        name: "long",
+        answer: async () => ({ content: "szó ".repeat(20_000), sources: [], metadata: {} }),
+      };
+    });
+    const unread = await streamChat(me, { query: "long answer please", session_id: id, stream: true });
+    expect(unread.status).toBe(200);
+    const next = await chat(me, "and now?", id);
+    expect(next.status).toBe(200);
+    expect(next.body.user_message.seq).toBe(5);
+    await unread.body?.cancel();
+  });
+});
