@@ -7,8 +7,15 @@ import { TenantSessionIndex, TenantSessionMaintenance } from "./db/session-index
 import { retrieve } from "./knowledge/retrieve";
 import { type Passage, TenantKnowledge } from "./knowledge/store";
 import { ExtractiveSummarizer, type Summarizer, summarizerFor } from "./memory";
-import { archiveKey, transcriptJsonl } from "./memory/archive";
+import { archiveKey } from "./memory/archive";
 import { TenantMemory } from "./memory/store";
+import {
+  archiveTranscript,
+  type MessageRecord,
+  summaryDigest,
+  toMessage,
+  transcriptStream,
+} from "./session/transcript";
 import type {
   ChatResponse,
   EndReason,
@@ -132,15 +139,6 @@ type TurnRecord = {
   created_at: number;
 };
 
-type MessageRecord = {
-  seq: number;
-  id: string;
-  role: string;
-  content: string;
-  metadata: string;
-  created_at: string;
-};
-
 export interface ChatInput {
   query: string;
   /** The request's token (see src/idempotency): a turn already stored under it is finished or replayed, not repeated. */
@@ -166,15 +164,6 @@ export interface AppendInput {
   /** With an Idempotency-Key: the reply is kept under this token, so a retry after a lost response replays it. */
   turnId?: string;
 }
-
-const toMessage = (m: MessageRecord): MessageView => ({
-  id: m.id,
-  seq: m.seq,
-  role: m.role as Role,
-  content: m.content,
-  metadata: JSON.parse(m.metadata) as JsonObject,
-  created_at: m.created_at,
-});
 
 const toInfo = (s: SessionRecord): SessionInfo => ({
   id: s.id,
@@ -437,11 +426,11 @@ export class SessionObject extends DurableObject<Env> {
     };
   }
 
-  /** Every message, as JSON Lines (the transcript when no archive copy exists). */
-  async transcript(owner: Owner): Promise<string | null> {
+  /** Every message, as JSON Lines (the transcript when no archive copy exists), streamed: any size crosses RPC. */
+  async transcript(owner: Owner): Promise<ReadableStream<Uint8Array> | null> {
     const s = this.load();
     if (!s || !this.visibleTo(s, owner)) return null;
-    return transcriptJsonl(this.allMessages());
+    return transcriptStream(this.sql, s.message_count);
   }
 
   /** Ends the session (idempotent: a second end returns the first ended_at), then summarises and archives it. */
@@ -589,13 +578,11 @@ export class SessionObject extends DurableObject<Env> {
     let s = this.mustLoad();
     let failed = false;
     if (s.summary_state === "pending") {
-      const messages = this.allMessages();
+      const digest = summaryDigest(this.sql, s.message_count);
       const useModel = s.summary_attempts < MODEL_SUMMARY_ATTEMPTS;
       const summarizer = useModel ? this.summarizer : this.fallbackSummarizer;
       try {
-        const draft = await summarizer.summarize(messages);
-        const first = messages[0] as MessageView;
-        const last = messages[messages.length - 1] as MessageView;
+        const draft = await summarizer.summarize(digest.messages, digest.total);
         await new TenantMemory(this.env.DB, s.tenant_id).insertOnce({
           id: crypto.randomUUID(),
           tenantId: s.tenant_id,
@@ -603,9 +590,9 @@ export class SessionObject extends DurableObject<Env> {
           sessionId: s.id,
           summary: draft.text,
           keyTopics: draft.keyTopics,
-          firstSeq: first.seq,
-          lastSeq: last.seq,
-          messageCount: messages.length,
+          firstSeq: digest.firstSeq,
+          lastSeq: digest.lastSeq,
+          messageCount: digest.total,
           method: draft.method,
           model: draft.model,
           language: draft.language,
@@ -626,7 +613,7 @@ export class SessionObject extends DurableObject<Env> {
     if (s.archive_state === "pending") {
       try {
         if (!this.env.ARCHIVE) throw new Error("ENABLE_SESSION_ARCHIVING is on but the ARCHIVE bucket is not bound");
-        await this.env.ARCHIVE.put(archiveKey(s.tenant_id, s.user_id, s.id), transcriptJsonl(this.allMessages()), {
+        await archiveTranscript(this.env.ARCHIVE, archiveKey(s.tenant_id, s.user_id, s.id), this.sql, s.message_count, {
           httpMetadata: { contentType: "application/x-ndjson" },
           customMetadata: { tenant_id: String(s.tenant_id), user_id: String(s.user_id), ended_at: s.ended_at ?? "" },
         });
@@ -644,10 +631,6 @@ export class SessionObject extends DurableObject<Env> {
       this.sql.exec("UPDATE session SET work_failures = 0, work_retry_at = NULL");
     }
     await this.armAlarm();
-  }
-
-  private allMessages(): MessageView[] {
-    return this.sql.exec<MessageRecord>("SELECT * FROM messages ORDER BY seq").toArray().map(toMessage);
   }
 
   private memoryItems(): MemoryItem[] {

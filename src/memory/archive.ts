@@ -1,11 +1,4 @@
-import type { MessageView } from "../session-types";
-
 /** Where an ended session's transcript lives in the ARCHIVE bucket; the prefix serves erasure by user. */
 export const archivePrefix = (tenantId: number, userId: number) => `sessions/${tenantId}/${userId}/`;
 export const archiveKey = (tenantId: number, userId: number, sessionId: string) =>
   `${archivePrefix(tenantId, userId)}${sessionId}.jsonl`;
-
-/** One message per line, in seq order. */
-export function transcriptJsonl(messages: MessageView[]): string {
-  return messages.map((m) => JSON.stringify(m)).join("\n") + (messages.length > 0 ? "\n" : "");
-}

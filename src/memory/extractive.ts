@@ -17,7 +17,7 @@ const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0
 export class ExtractiveSummarizer implements Summarizer {
   readonly method = "extractive";
 
-  async summarize(messages: MessageView[]): Promise<SummaryDraft> {
+  async summarize(messages: MessageView[], totalMessages = messages.length): Promise<SummaryDraft> {
     const userText = messages.filter((m) => m.role === "user").map((m) => m.content);
     const language = detectLanguage(userText.join(" ") || messages.map((m) => m.content).join(" "));
 
@@ -69,13 +69,13 @@ export class ExtractiveSummarizer implements Summarizer {
               : "A beszélgetésnek nincs kivehető témája.",
             questions.length > 0 ? `A felhasználó kérdései: ${questions.map(quote).join("; ")}.` : "",
             sentences.length > 0 ? `Fontos válaszok: ${sentences.join(" ")}` : "",
-            `(${messages.length} üzenet)`,
+            `(${totalMessages} üzenet)`,
           ]
         : [
             keyTopics.length > 0 ? `Topics: ${keyTopics.join(", ")}.` : "No clear topic.",
             questions.length > 0 ? `The user asked: ${questions.map(quote).join("; ")}.` : "",
             sentences.length > 0 ? `Key answers: ${sentences.join(" ")}` : "",
-            `(${messages.length} messages)`,
+            `(${totalMessages} messages)`,
           ];
     return { text: parts.filter(Boolean).join(" "), keyTopics, method: this.method, model: null, language };
   }

@@ -11,5 +11,9 @@ export interface SummaryDraft {
 
 export interface Summarizer {
   readonly method: string;
-  summarize(messages: MessageView[]): Promise<SummaryDraft>;
+  /**
+   * `messages` may be a bounded digest of a longer session (both ends of it);
+   * `totalMessages` is how many the session really has.
+   */
+  summarize(messages: MessageView[], totalMessages?: number): Promise<SummaryDraft>;
 }
