@@ -19,7 +19,7 @@ const unauthorized = (message: string) => new ApiError(401, "unauthorized", mess
 /** Verifies the bearer JWT (HS256 only) and puts the caller's identity on the context. */
 export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   const secret = c.env.JWT_SECRET;
-  if (!secret) throw new ApiError(500, "server_misconfigured", "JWT_SECRET is not set");
+  if (!secret) throw new ApiError(503, "server_misconfigured", "JWT_SECRET is not set");
   const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(c.req.header("authorization") ?? "");
   if (!match) throw unauthorized("missing or malformed Authorization: Bearer token");
   let payload: unknown;
@@ -35,6 +35,7 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
     tenantId: claims.data.tenant_id,
     userId: claims.data.user_id,
     role: claims.data.role ?? "user",
+    requestId: c.get("requestId"),
   };
   c.set("identity", identity);
   await next();

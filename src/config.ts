@@ -34,6 +34,22 @@ export class ConfigError extends Error {
 
 const parsed = new WeakMap<object, Config>();
 
+/** Secrets the service cannot run without (`wrangler secret put`, or .dev.vars locally). */
+export const REQUIRED_SECRETS = ["JWT_SECRET", "SESSION_ID_SECRET"] as const;
+
+/** What is wrong with the deployment's configuration, one line per key; empty when it is sound. */
+export function configurationProblems(env: object): string[] {
+  const problems: string[] = REQUIRED_SECRETS.filter((name) => !(env as Record<string, unknown>)[name]).map(
+    (name) => `${name} is not set`,
+  );
+  try {
+    getConfig(env);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+  return problems;
+}
+
 /**
  * Parses the configuration once per env object. A bad value fails loudly with
  * the key's name, so a typo in wrangler.toml is found at the first request.

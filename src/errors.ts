@@ -16,9 +16,17 @@ export class ApiError extends Error {
 export const notFound = (what = "session") => new ApiError(404, "not_found", `${what} not found`);
 
 export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
+  error: { code: string; message: string; details?: unknown; request_id?: string };
 }
 
-export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
-  return { error: details === undefined ? { code, message } : { code, message, details } };
+/** The one error shape; `request_id` ties it to the response header and the log lines. */
+export function errorBody(code: string, message: string, details?: unknown, requestId?: string): ErrorBody {
+  return {
+    error: {
+      code,
+      message,
+      ...(details === undefined ? {} : { details }),
+      ...(requestId === undefined ? {} : { request_id: requestId }),
+    },
+  };
 }

@@ -6,6 +6,7 @@ import type { ChatSessionRow } from "./db/schema";
 import { TenantSessionIndex, TenantSessionMaintenance } from "./db/session-index";
 import { retrieve } from "./knowledge/retrieve";
 import { type Passage, TenantKnowledge } from "./knowledge/store";
+import { errorText, log } from "./lib/log";
 import { ExtractiveSummarizer, type Summarizer, summarizerFor } from "./memory";
 import { archiveKey } from "./memory/archive";
 import { TenantMemory } from "./memory/store";
@@ -17,6 +18,7 @@ import {
   transcriptStream,
 } from "./session/transcript";
 import type {
+  Caller,
   ChatResponse,
   EndReason,
   HistoryPage,
@@ -193,6 +195,13 @@ const toIndexRow = (s: SessionRecord): ChatSessionRow => ({
 });
 
 const nowIso = () => new Date().toISOString();
+/** Work the object does on its own (post-end work, index updates, alarms) is logged without a request id. */
+const sessionFields = (s: SessionRecord) => ({
+  request_id: null,
+  tenant_id: s.tenant_id,
+  user_id: s.user_id,
+  session_id: s.id,
+});
 const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
 
 /**
@@ -269,7 +278,7 @@ export class SessionObject extends DurableObject<Env> {
    * the query again. Turns hold the session's lock throughout, so each answer
    * directly follows its query.
    */
-  async chat(owner: Owner, input: ChatInput): Promise<Outcome<ChatResponse>> {
+  async chat(owner: Caller, input: ChatInput): Promise<Outcome<ChatResponse>> {
     return this.exclusive(async () => {
       const s = this.load();
       if (s && !this.visibleTo(s, owner)) return refuse("not_found");
@@ -310,7 +319,16 @@ export class SessionObject extends DurableObject<Env> {
       const knowledge = new TenantKnowledge(this.env.DB, owner.tenantId);
 
       const failTurn = async (refusal: Refusal, err: unknown): Promise<Outcome<ChatResponse>> => {
-        console.warn(`session ${sessionId}: turn ${userMessage.seq} failed (${refusal})`, err);
+        log("warn", "turn_failed", {
+          request_id: owner.requestId,
+          tenant_id: owner.tenantId,
+          user_id: owner.userId,
+          session_id: sessionId,
+          seq: userMessage.seq,
+          refusal,
+          provider: this.answers.name,
+          error: errorText(err),
+        });
         this.write(() => {
           this.setTurnStatus(userMessage.seq, "failed");
           // Kept under the request's token whether or not it carried a key, so a retry can finish it.
@@ -537,7 +555,7 @@ export class SessionObject extends DurableObject<Env> {
       await this.armAlarm(true);
     } catch (err) {
       if ((info?.retryCount ?? 0) < LAST_ALARM_RETRY) throw err;
-      console.error(`session alarm failed on its last retry; re-arming in ${ALARM_REARM_MS} ms`, err);
+      log("error", "alarm_rearmed", { request_id: null, session_id: this.load()?.id, error: errorText(err) });
       await this.ctx.storage.setAlarm(Date.now() + ALARM_REARM_MS);
     }
   }
@@ -605,7 +623,12 @@ export class SessionObject extends DurableObject<Env> {
         );
       } catch (err) {
         failed = true;
-        console.warn(`session ${s.id}: summary attempt ${s.summary_attempts + 1} (${summarizer.method}) failed`, err);
+        log("warn", "summary_failed", {
+          ...sessionFields(s),
+          attempt: s.summary_attempts + 1,
+          method: summarizer.method,
+          error: errorText(err),
+        });
         this.sql.exec("UPDATE session SET summary_attempts = summary_attempts + 1");
       }
     }
@@ -620,7 +643,7 @@ export class SessionObject extends DurableObject<Env> {
         this.sql.exec("UPDATE session SET archive_state = 'done'");
       } catch (err) {
         failed = true;
-        console.warn(`session ${s.id}: archive failed`, err);
+        log("warn", "archive_failed", { ...sessionFields(s), error: errorText(err) });
       }
     }
     if (failed) {
@@ -795,10 +818,13 @@ export class SessionObject extends DurableObject<Env> {
       } catch (err) {
         const failures = s.index_failures + 1;
         const delay = Math.min(INDEX_RETRY_FIRST_MS * 2 ** failures, INDEX_RETRY_MAX_MS);
-        console.warn(
-          `session ${s.id}: index update v${s.index_version} failed (${failures}x), retry in ${delay} ms`,
-          err,
-        );
+        log("warn", "index_update_failed", {
+          ...sessionFields(s),
+          version: s.index_version,
+          failures,
+          retry_in_ms: delay,
+          error: errorText(err),
+        });
         this.sql.exec("UPDATE session SET index_failures = ?, index_retry_at = ?", failures, Date.now() + delay);
       }
     } else if (s.index_retry_at !== null) {

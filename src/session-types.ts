@@ -1,9 +1,15 @@
 import type { Source } from "./answer/provider";
 /** Shapes shared by the worker and the session object (they cross RPC as plain data). */
 
+/** Who a session belongs to. */
 export interface Owner {
   tenantId: number;
   userId: number;
+}
+
+/** Who is asking, as a session object sees it: the owner, plus the request id its log lines carry. */
+export interface Caller extends Owner {
+  requestId?: string;
 }
 
 /** A JSON object (message metadata), validated at the edge. */

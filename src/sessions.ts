@@ -20,7 +20,7 @@ export function sessionStub(env: Env, sessionId: string): SessionApi {
 }
 
 export const sessionIds = (env: Env) => {
-  if (!env.SESSION_ID_SECRET) throw new ApiError(500, "server_misconfigured", "SESSION_ID_SECRET is not set");
+  if (!env.SESSION_ID_SECRET) throw new ApiError(503, "server_misconfigured", "SESSION_ID_SECRET is not set");
   return new SessionIds(env.SESSION_ID_SECRET);
 };
 

@@ -6,6 +6,7 @@ import { handleError } from "./error-handler";
 import { errorBody } from "./errors";
 import { limitBody } from "./lib/limits";
 import { scheduledSweep } from "./lifecycle/sweep";
+import { requestContext } from "./middleware/request-context";
 import { adminRoutes } from "./routes/admin";
 import { chatRoutes } from "./routes/chat";
 import { healthRoutes } from "./routes/health";
@@ -18,11 +19,12 @@ export { IdempotencyLedger } from "./idempotency/ledger-object";
 export { SessionObject } from "./session-object";
 
 const app = new Hono<AppEnv>({ strict: false })
+  .use("*", requestContext)
+  .route("/", healthRoutes)
   .use("*", async (c, next) => {
     c.set("config", getConfig(c.env));
     await next();
   })
-  .route("/", healthRoutes)
   .use("/api/*", requireAuth)
   .use(
     "/api/knowledge/*",
@@ -39,7 +41,9 @@ const app = new Hono<AppEnv>({ strict: false })
   .route("/api/users", userRoutes)
   .route("/api/admin", adminRoutes);
 
-app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
+app.notFound((c) =>
+  c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`, undefined, c.get("requestId")), 404),
+);
 app.onError(handleError);
 
 export default {

@@ -1,30 +1,33 @@
 import type { Config } from "../config";
+import { errorText, log } from "../lib/log";
 import { enforceSessionCap } from "../lifecycle/session-cap";
 import { recentMemory } from "../memory/recall";
-import type { MemoryItem, Owner } from "../session-types";
+import type { Caller, MemoryItem } from "../session-types";
 
 /**
  * The user's recent summaries for a new session. Long-term memory is
  * context, not a precondition: if D1 cannot be read the session starts
  * without it rather than failing.
  */
-export async function memoryForNewSession(env: Env, config: Config, owner: Owner): Promise<MemoryItem[]> {
+export async function memoryForNewSession(env: Env, config: Config, owner: Caller): Promise<MemoryItem[]> {
   try {
     return await recentMemory(env, owner, config.LTM_CONTEXT_SUMMARIES);
   } catch (err) {
-    console.warn("long-term memory unavailable; the session starts without it", err);
+    log("warn", "memory_unavailable", { ...callerFields(owner), error: errorText(err) });
     return [];
   }
 }
+
+const callerFields = (c: Caller) => ({ request_id: c.requestId, tenant_id: c.tenantId, user_id: c.userId });
 
 /**
  * MAX_SESSIONS_PER_USER after a create. The create already stands; if the
  * cap cannot be applied now, the next create or the sweep applies it.
  */
-export async function capAfterCreate(env: Env, config: Config, owner: Owner, keep: string): Promise<void> {
+export async function capAfterCreate(env: Env, config: Config, owner: Caller, keep: string): Promise<void> {
   try {
     await enforceSessionCap(env, config, owner, keep);
   } catch (err) {
-    console.warn("session cap not applied after create; the next create applies it", err);
+    log("warn", "session_cap_deferred", { ...callerFields(owner), session_id: keep, error: errorText(err) });
   }
 }

@@ -1,6 +1,7 @@
 import { type Config, getConfig } from "../config";
 import type { Keyset } from "../db/keyset";
 import { forgetTombstones, TenantSessionMaintenance, tenantsWithSweepWork } from "../db/session-index";
+import { log } from "../lib/log";
 import { sessionStub } from "../sessions";
 
 /** Sessions handled at once, and at most per run, so one sweep stays within a request's limits. */
@@ -63,7 +64,7 @@ export async function sweep(env: Env, now: number, onlyTenant?: number): Promise
   // Tombstones hold no tenant data; only the scheduled (all-tenant) sweep forgets them.
   if (onlyTenant === undefined)
     await forgetTombstones(env.DB, new Date(now - TOMBSTONE_DAYS * 86_400_000).toISOString());
-  console.log(JSON.stringify({ event: "session_sweep", scope: onlyTenant ?? "all", ...result }));
+  log("info", "session_sweep", { request_id: null, scope: onlyTenant ?? "all", ...result });
   return result;
 }
 

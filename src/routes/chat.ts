@@ -4,9 +4,10 @@ import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { assertUserContext } from "../auth";
 import { chatTurn } from "../client/chat";
-import { ApiError } from "../errors";
+import { ApiError, type ErrorBody, errorBody } from "../errors";
 import { deltas } from "../lib/deltas";
 import { assertTextWithinLimit, idempotencyKeyOf } from "../lib/limits";
+import { errorText, log } from "../lib/log";
 import { jsonBody } from "../lib/validate";
 import type { ChatResponse, TurnEvent } from "../session-types";
 import { EventQueue } from "./sse-queue";
@@ -23,13 +24,13 @@ const chatBody = z.object({
   stream: z.boolean().optional(),
 });
 
-/** An error as the `error` event carries it: the same body a non-streaming request would get, plus its status. */
-function errorEvent(err: unknown): { status: number; error: { code: string; message: string; details?: unknown } } {
+/** An error as the `error` event carries it: the body a non-streaming request would get, plus its status. */
+function errorEvent(err: unknown, requestId: string): { status: number } & ErrorBody {
   if (err instanceof ApiError) {
-    return { status: err.status, error: { code: err.code, message: err.message, details: err.details } };
+    return { status: err.status, ...errorBody(err.code, err.message, err.details, requestId) };
   }
-  console.error("streamed turn failed", err);
-  return { status: 500, error: { code: "internal_error", message: "internal error" } };
+  log("error", "streamed_turn_failed", { request_id: requestId, error: errorText(err) });
+  return { status: 500, ...errorBody("internal_error", "internal error", undefined, requestId) };
 }
 
 /**
@@ -47,14 +48,18 @@ export const chatRoutes = new Hono<AppEnv>().post("/", jsonBody(chatBody), async
   assertUserContext(who, body.user_context);
   assertTextWithinLimit("query", body.query, config);
   const request = {
-    owner: { tenantId: who.tenantId, userId: who.userId },
+    owner: { tenantId: who.tenantId, userId: who.userId, requestId: who.requestId },
     query: body.query,
     sessionId: body.session_id,
     idempotencyKey: idempotencyKeyOf(c.req.header("idempotency-key")),
   };
 
   const wantsStream = body.stream ?? /\btext\/event-stream\b/.test(c.req.header("accept") ?? "");
-  if (!wantsStream) return c.json((await chatTurn(c.env, config, request)).response);
+  if (!wantsStream) {
+    const { response } = await chatTurn(c.env, config, request);
+    c.set("sessionId", response.session_id);
+    return c.json(response);
+  }
 
   return streamSSE(c, async (sse) => {
     const events = new EventQueue(sse);
@@ -85,7 +90,7 @@ export const chatRoutes = new Hono<AppEnv>().post("/", jsonBody(chatBody), async
         sendDone(response);
       }
     } catch (err) {
-      events.push("error", errorEvent(err));
+      events.push("error", errorEvent(err, c.get("requestId")));
     }
     await events.drained();
   });

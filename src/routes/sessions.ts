@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { assertUserContext } from "../auth";
@@ -10,6 +10,7 @@ import { ApiError, notFound } from "../errors";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { MAX_JSON_DEPTH, withinDepth } from "../lib/json-depth";
 import { assertMetadataWithinLimit, assertTextWithinLimit, idempotencyKeyOf } from "../lib/limits";
+import { errorText, log } from "../lib/log";
 import { jsonBody, queryParams } from "../lib/validate";
 import { archiveKey } from "../memory/archive";
 import type { SessionInfo, SessionStatus } from "../session-types";
@@ -68,6 +69,12 @@ const rowToInfo = (r: ChatSessionRow): SessionInfo => ({
   processed_for_ltm: r.processedForLtm,
 });
 
+/** The session named in the path, if it was issued to the caller (else 404); noted for the access log. */
+async function pathSession(c: Context<AppEnv>): Promise<string> {
+  c.set("sessionId", c.req.param("id"));
+  return ownedSessionId(c.env, c.get("identity"), c.req.param("id") ?? "");
+}
+
 /** A body is optional here: none, or an empty one, means "no user_context". */
 async function optionalJson(req: Request): Promise<unknown> {
   const text = await req.text();
@@ -103,7 +110,12 @@ export const sessionRoutes = new Hono<AppEnv>()
           const ended = await sessionStub(c.env, id).end(who, "user");
           return ended.ok ? { id, ok: true, status: ended.value.status } : { id, ok: false, error: ended.refusal };
         } catch (err) {
-          console.error(`batch end of ${id} failed`, err);
+          log("error", "batch_end_failed", {
+            request_id: who.requestId,
+            tenant_id: who.tenantId,
+            session_id: id,
+            error: errorText(err),
+          });
           return { id, ok: false, error: "internal_error" };
         }
       }),
@@ -118,14 +130,14 @@ export const sessionRoutes = new Hono<AppEnv>()
     return c.json({ sessions: page.rows.map(rowToInfo), next_cursor: encodeCursor(page.next) });
   })
   .get("/:id", async (c) => {
-    const id = await ownedSessionId(c.env, c.get("identity"), c.req.param("id"));
+    const id = await pathSession(c);
     const info = await sessionStub(c.env, id).info(c.get("identity"));
     if (!info) throw notFound();
     c.header("cache-control", cacheControl(c.get("config"), info.status));
     return c.json(info);
   })
   .get("/:id/messages", queryParams(historyQuery), async (c) => {
-    const id = await ownedSessionId(c.env, c.get("identity"), c.req.param("id"));
+    const id = await pathSession(c);
     const q = c.req.valid("query");
     const limit = q.limit ?? c.get("config").MAX_CONTEXT_MESSAGES;
     const page = await sessionStub(c.env, id).history(c.get("identity"), limit, q.before);
@@ -134,7 +146,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     return c.json(page);
   })
   .post("/:id/messages", jsonBody(appendBody), async (c) => {
-    const id = await ownedSessionId(c.env, c.get("identity"), c.req.param("id"));
+    const id = await pathSession(c);
     const body = c.req.valid("json");
     const who = c.get("identity");
     assertUserContext(who, body.user_context);
@@ -148,12 +160,12 @@ export const sessionRoutes = new Hono<AppEnv>()
     return c.json(appended.body, appended.status as 201);
   })
   .post("/:id/end", async (c) => {
-    const id = await ownedSessionId(c.env, c.get("identity"), c.req.param("id"));
+    const id = await pathSession(c);
     return c.json(unwrap(await sessionStub(c.env, id).end(c.get("identity"), "user")));
   })
   .get("/:id/transcript", async (c) => {
     const who = c.get("identity");
-    const id = await ownedSessionId(c.env, who, c.req.param("id"));
+    const id = await pathSession(c);
     const stub = sessionStub(c.env, id);
     const info = await stub.info(who);
     if (!info) throw notFound();
@@ -168,7 +180,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     return new Response(live, { headers: { ...headers, "x-transcript-source": "session" } });
   })
   .delete("/:id", async (c) => {
-    const id = await ownedSessionId(c.env, c.get("identity"), c.req.param("id"));
+    const id = await pathSession(c);
     if (!(await sessionStub(c.env, id).softDelete(c.get("identity")))) throw notFound();
     return c.body(null, 204);
   });

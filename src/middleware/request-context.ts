@@ -1,0 +1,32 @@
+import { createMiddleware } from "hono/factory";
+import { routePath } from "hono/route";
+import type { AppEnv } from "../app-env";
+import { log } from "../lib/log";
+
+/** A request id the client sent is kept if it is a sane token; otherwise one is made. */
+const CLIENT_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+
+/**
+ * Every response carries `x-request-id` (the client's, or a new one), error
+ * bodies include it, and every request ends with one access-log line:
+ * request id, tenant, user, session, route, status and duration.
+ */
+export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
+  const started = Date.now();
+  const sent = c.req.header("x-request-id");
+  const requestId = sent && CLIENT_REQUEST_ID.test(sent) ? sent : crypto.randomUUID();
+  c.set("requestId", requestId);
+  await next();
+  c.res.headers.set("x-request-id", requestId);
+  const identity = c.get("identity");
+  log(c.res.status >= 500 ? "error" : "info", "request", {
+    request_id: requestId,
+    tenant_id: identity?.tenantId,
+    user_id: identity?.userId,
+    session_id: c.get("sessionId"),
+    method: c.req.method,
+    route: routePath(c, -1),
+    status: c.res.status,
+    duration_ms: Date.now() - started,
+  });
+});

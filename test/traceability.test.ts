@@ -1,0 +1,106 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { SessionObject } from "../src/session-object";
+import { api, chat, freshTenant, stubFor, tokenFor } from "./helpers";
+
+let lines: string[] = [];
+beforeEach(() => {
+  lines = [];
+  for (const level of ["log", "warn", "error"] as const) {
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+      lines.push(args.map(String).join(" "));
+    });
+  }
+});
+afterEach(() => vi.restoreAllMocks());
+
+const parsed = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe("x-request-id", () => {
+  it("echoes a request id the client sent, on success and on errors, and error bodies carry it", async () => {
+    const me = { tenant: freshTenant(), user: 1 };
+    const ok = await api("/api/sessions", { as: me, headers: { "x-request-id": "client-abc-1" } });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("x-request-id")).toBe("client-abc-1");
+
+    const unauthorized = await api("/api/sessions", { headers: { "x-request-id": "client-abc-2" } });
+    expect(unauthorized.status).toBe(401);
+    expect(unauthorized.headers.get("x-request-id")).toBe("client-abc-2");
+    expect(unauthorized.body.error.request_id).toBe("client-abc-2");
+
+    const noRoute = await api("/api/nowhere", { as: me, headers: { "x-request-id": "client-abc-3" } });
+    expect(noRoute.status).toBe(404);
+    expect(noRoute.body.error.request_id).toBe("client-abc-3");
+  });
+
+  it("makes one when none (or an unusable one) is sent", async () => {
+    const made = await api("/health");
+    expect(made.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    const bad = await api("/health", { headers: { "x-request-id": "has spaces in it" } });
+    expect(bad.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    const invalid = await api("/api/chat", { as: { tenant: freshTenant(), user: 1 }, body: {} });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.request_id).toBe(invalid.headers.get("x-request-id"));
+  });
+});
+
+describe("log lines", () => {
+  it("every request logs one JSON line: request id, tenant, user, session, route, status, duration", async () => {
+    const me = { tenant: freshTenant(), user: 7 };
+    const id = (await chat(me, "hello")).body.session_id;
+    lines = [];
+    await api(`/api/sessions/${id}`, { as: me, headers: { "x-request-id": "trace-me" } });
+    const access = parsed().filter((l) => l.event === "request" && l.request_id === "trace-me");
+    expect(access).toEqual([
+      {
+        level: "info",
+        event: "request",
+        request_id: "trace-me",
+        tenant_id: me.tenant,
+        user_id: 7,
+        session_id: id,
+        method: "GET",
+        route: "/api/sessions/:id",
+        status: 200,
+        duration_ms: expect.any(Number),
+      },
+    ]);
+  });
+
+  it("a failed turn's lines are JSON, carry the request id, and hold no message text, token or secret", async () => {
+    const me = { tenant: freshTenant(), user: 1 };
+    const id = (await chat(me, "hello")).body.session_id;
+    await runInDurableObject(stubFor(id), (obj: SessionObject) => {
+      obj.answers = {
+        name: "down",
+        answer: async () => {
+          throw new Error("model down");
+        },
+      };
+    });
+    const secretText = `private question ${crypto.randomUUID()}`;
+    const token = await tokenFor(me);
+    lines = [];
+    const res = await api("/api/chat", {
+      body: { query: secretText, session_id: id },
+      headers: { authorization: `Bearer ${token}`, "x-request-id": "failing-turn" },
+    });
+    expect(res.status).toBe(502);
+    expect(res.body.error.request_id).toBe("failing-turn");
+    const all = parsed();
+    expect(all.find((l) => l.event === "turn_failed")).toMatchObject({
+      level: "warn",
+      request_id: "failing-turn",
+      tenant_id: me.tenant,
+      session_id: id,
+      refusal: "answer_failed",
+    });
+    expect(all.find((l) => l.event === "request" && l.request_id === "failing-turn")).toMatchObject({ status: 502 });
+    for (const line of lines) {
+      expect(line).not.toContain(secretText);
+      expect(line).not.toContain(token);
+      expect(line).not.toContain(env.JWT_SECRET);
+    }
+  });
+});
