@@ -157,3 +157,21 @@ describe("DELETE /api/sessions/:id", () => {
     expect(row).toEqual({ is_deleted: 1, message_count: 2 });
   });
 });
+
+describe("user_context is checked in every body that carries it", () => {
+  it("batch end with another user's user_context is a 403 and ends nothing", async () => {
+    const me = { tenant: freshTenant(), user: 1 };
+    const id = await newSession(me);
+    const res = await api("/api/sessions/end", {
+      as: me,
+      body: { session_ids: [id], user_context: { tenant_id: me.tenant, user_id: 2 } },
+    });
+    expect(res.status).toBe(403);
+    expect((await api(`/api/sessions/${id}`, { as: me })).body.status).toBe("active");
+    const own = await api("/api/sessions/end", {
+      as: me,
+      body: { session_ids: [id], user_context: { tenant_id: me.tenant, user_id: 1 } },
+    });
+    expect(own.body.results).toEqual([{ id, ok: true, status: "ended" }]);
+  });
+});
