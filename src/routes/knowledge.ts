@@ -2,9 +2,10 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import type { KnowledgeDocumentRow } from "../db/schema";
-import { ApiError, notFound } from "../errors";
+import { notFound } from "../errors";
 import { TenantKnowledge } from "../knowledge/store";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { assertCharsWithinLimit, charCount } from "../lib/limits";
 import { jsonBody, queryParams } from "../lib/validate";
 import { requireAdmin } from "./admin";
 
@@ -29,7 +30,7 @@ const summaryView = (d: KnowledgeDocumentRow) => ({
   source_url: d.sourceUrl,
   tags: d.tags,
   passage_count: d.passageCount,
-  chars: d.body.length,
+  chars: charCount(d.body),
   created_at: d.createdAt,
   updated_at: d.updatedAt,
 });
@@ -41,13 +42,7 @@ const summaryView = (d: KnowledgeDocumentRow) => ({
 export const knowledgeRoutes = new Hono<AppEnv>()
   .post("/documents", requireAdmin, jsonBody(documentBody), async (c) => {
     const body = c.req.valid("json");
-    if (body.body.length > MAX_DOCUMENT_CHARS) {
-      throw new ApiError(
-        413,
-        "payload_too_large",
-        `body is ${body.body.length} characters; the limit is ${MAX_DOCUMENT_CHARS}`,
-      );
-    }
+    assertCharsWithinLimit("body", body.body, MAX_DOCUMENT_CHARS);
     const kb = new TenantKnowledge(c.env.DB, c.get("identity").tenantId);
     const { document, replaced } = await kb.put({
       title: body.title,
