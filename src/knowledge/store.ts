@@ -23,6 +23,16 @@ export interface Passage {
   score: number;
 }
 
+/**
+ * A term as an FTS5 prefix phrase of its words (NFC, as the passages were
+ * indexed). Only letters, digits and marks reach FTS5, so no quote, operator,
+ * NUL or lone surrogate in user text can make the query invalid.
+ */
+function ftsPhrase(term: string): string | undefined {
+  const words = term.normalize("NFC").match(/[\p{L}\p{N}\p{M}]+/gu);
+  return words ? `"${words.join(" ")}"*` : undefined;
+}
+
 /** A tenant's knowledge base in D1: documents, passages and their FTS5 index, bound to one tenant. */
 export class TenantKnowledge {
   private readonly db;
@@ -127,12 +137,13 @@ export class TenantKnowledge {
 
   /**
    * Passages matching any of the terms (prefix match, diacritics-insensitive),
-   * best first. Terms are plain words from our tokenizer, quoted for FTS5.
+   * best first. Any string is a safe term: see ftsPhrase.
    */
   async search(terms: string[], limit: number): Promise<Passage[]> {
-    const unique = [...new Set(terms.map((t) => t.replace(/"/g, "")).filter(Boolean))].slice(0, 24);
+    const phrases = terms.map(ftsPhrase).filter((p): p is string => p !== undefined);
+    const unique = [...new Set(phrases)].slice(0, 24);
     if (unique.length === 0) return [];
-    const match = unique.map((t) => `"${t}"*`).join(" OR ");
+    const match = unique.join(" OR ");
     const { results } = await this.d1
       .prepare(
         `SELECT p.id AS passage_id, p.document_id, d.title, d.source_url, p.text,
