@@ -15,7 +15,11 @@ export const MAX_DOCUMENT_CHARS = 200_000;
 const documentBody = z.object({
   title: z.string().trim().min(1, "must not be empty").max(300),
   body: z.string().refine((b) => b.trim().length > 0, "must not be empty"),
-  source_url: z.url().max(2048).nullish(),
+  // Cited as a link: only a web address, never javascript:, data: or a local file path.
+  source_url: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .max(2048)
+    .nullish(),
   tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
 });
 
