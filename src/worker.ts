@@ -18,6 +18,8 @@ import { userRoutes } from "./routes/users";
 export { IdempotencyLedger } from "./idempotency/ledger-object";
 export { SessionObject } from "./session-object";
 
+const KNOWLEDGE_PATH = /^\/api\/knowledge(\/|$)/;
+
 const app = new Hono<AppEnv>({ strict: false })
   .use("*", requestContext)
   .route("/", healthRoutes)
@@ -26,13 +28,10 @@ const app = new Hono<AppEnv>({ strict: false })
     await next();
   })
   .use("/api/*", requireAuth)
-  .use(
-    "/api/knowledge/*",
-    limitBody(() => MAX_DOCUMENT_CHARS),
-  )
+  // One byte cap a request, sized from its own route's character limit.
   .use(
     "/api/*",
-    limitBody((config) => config.MAX_MESSAGE_CHARS),
+    limitBody((config, path) => (KNOWLEDGE_PATH.test(path) ? MAX_DOCUMENT_CHARS : config.MAX_MESSAGE_CHARS)),
   )
   .route("/api/chat", chatRoutes)
   .route("/api/sessions", sessionRoutes)

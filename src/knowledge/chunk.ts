@@ -2,15 +2,18 @@ import { splitSentences } from "../memory/text";
 
 /** Passages of about this many characters: big enough to carry an answer, small enough to cite. */
 const TARGET_CHARS = 700;
+/** No piece of a passage is longer; a longer sentence (or word) is cut, never shortened. */
 const MAX_CHARS = 1_200;
 
 /**
  * Splits a document body into passages: paragraphs (a heading line stays with
  * the paragraph after it), short ones merged up to TARGET_CHARS, long ones cut
- * at sentence ends.
+ * at sentence ends, then at spaces. Every word is kept; the text is NFC, as
+ * FTS5 and the query terms see it.
  */
 export function splitPassages(body: string): string[] {
   const paragraphs = body
+    .normalize("NFC")
     .replace(/\r\n?/g, "\n")
     .split(/\n\s*\n/)
     .map((p) => p.trim())
@@ -22,12 +25,12 @@ export function splitPassages(body: string): string[] {
       continue;
     }
     let current = "";
-    for (const sentence of splitSentences(paragraph)) {
+    for (const sentence of splitSentences(paragraph).flatMap((s) => cutToFit(s, MAX_CHARS))) {
       if (current && current.length + sentence.length + 1 > TARGET_CHARS) {
         pieces.push(current);
         current = "";
       }
-      current = current ? `${current} ${sentence}` : sentence.slice(0, MAX_CHARS);
+      current = current ? `${current} ${sentence}` : sentence;
     }
     if (current) pieces.push(current);
   }
@@ -42,4 +45,42 @@ export function splitPassages(body: string): string[] {
     }
   }
   return passages;
+}
+
+/** Cuts text longer than `max` at spaces into pieces of at most `max`; a longer word is cut inside. */
+function cutToFit(text: string, max: number): string[] {
+  if (text.length <= max) return [text];
+  const pieces: string[] = [];
+  let current = "";
+  for (const word of text.split(/\s+/u).flatMap((w) => cutWord(w, max))) {
+    if (current && current.length + word.length + 1 > max) {
+      pieces.push(current);
+      current = "";
+    }
+    current = current ? `${current} ${word}` : word;
+  }
+  if (current) pieces.push(current);
+  return pieces;
+}
+
+/** A word longer than `max` in parts of at most `max`, never cutting a character from its marks or pair. */
+function cutWord(word: string, max: number): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  while (word.length - start > max) {
+    let end = start + max;
+    while (end > start + 1 && continuesCharacter(word, end)) end -= 1;
+    parts.push(word.slice(start, end));
+    start = end;
+  }
+  if (start < word.length) parts.push(word.slice(start));
+  return parts;
+}
+
+/** True if the unit at `i` belongs to the character before it (low surrogate, combining mark, joiner). */
+function continuesCharacter(text: string, i: number): boolean {
+  const unit = text.charCodeAt(i);
+  if (unit >= 0xdc00 && unit <= 0xdfff) return true;
+  if (text.charCodeAt(i - 1) === 0x200d) return true;
+  return /^[\p{M}\u200d]/u.test(text.slice(i, i + 2));
 }

@@ -23,6 +23,16 @@ export interface Passage {
   score: number;
 }
 
+/**
+ * A term as an FTS5 prefix phrase of its words (NFC, as the passages were
+ * indexed). Only letters, digits and marks reach FTS5, so no quote, operator,
+ * NUL or lone surrogate in user text can make the query invalid.
+ */
+function ftsPhrase(term: string): string | undefined {
+  const words = term.normalize("NFC").match(/[\p{L}\p{N}\p{M}]+/gu);
+  return words ? `"${words.join(" ")}"*` : undefined;
+}
+
 /** A tenant's knowledge base in D1: documents, passages and their FTS5 index, bound to one tenant. */
 export class TenantKnowledge {
   private readonly db;
@@ -34,61 +44,62 @@ export class TenantKnowledge {
     this.db = drizzle(d1);
   }
 
-  /** Adds a document, or replaces the one with the same source_url; one atomic batch. */
+  /**
+   * Adds a document, or replaces the one with the same source_url: one atomic
+   * batch whose upsert on (tenant_id, source_url) decides which, so concurrent
+   * first posts of one source_url cannot both insert. The passages statements
+   * address the document through that resolved row, never a value read earlier.
+   */
   async put(input: DocumentInput): Promise<{ document: KnowledgeDocumentRow; replaced: boolean }> {
-    const existing = input.sourceUrl
-      ? await this.db
-          .select()
-          .from(knowledgeDocuments)
-          .where(and(eq(knowledgeDocuments.tenantId, this.tenantId), eq(knowledgeDocuments.sourceUrl, input.sourceUrl)))
-          .get()
-      : undefined;
     const now = new Date().toISOString();
     const passages = splitPassages(input.body);
-    const document: KnowledgeDocumentRow = {
-      id: existing?.id ?? crypto.randomUUID(),
-      tenantId: this.tenantId,
-      title: input.title,
-      body: input.body,
-      sourceUrl: input.sourceUrl ?? null,
-      tags: input.tags ?? [],
-      passageCount: passages.length,
-      createdAt: existing?.createdAt ?? now,
-      updatedAt: now,
-    };
+    const newId = crypto.randomUUID();
+    const sourceUrl = input.sourceUrl ?? null;
+    const tags = input.tags ?? [];
+    // ?1 is the tenant; ?2 the source_url (or, with none, the new id) the document is found by.
+    const ref = sourceUrl ? "(SELECT id FROM knowledge_documents WHERE tenant_id = ?1 AND source_url = ?2)" : "?2";
+    const refArgs = [this.tenantId, sourceUrl ?? newId];
     const d1 = this.d1;
-    await d1.batch([
-      ...this.removalStatements(document.id),
+    const [upserted] = await d1.batch<{ id: string; created_at: string }>([
       d1
         .prepare(
           `INSERT INTO knowledge_documents
              (id, tenant_id, title, body, source_url, tags, passage_count, created_at, updated_at)
-           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-           ON CONFLICT (id) DO UPDATE SET title = ?3, body = ?4, tags = ?6, passage_count = ?7, updated_at = ?9`,
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
+           ON CONFLICT (tenant_id, source_url) DO UPDATE SET
+             title = excluded.title, body = excluded.body, tags = excluded.tags,
+             passage_count = excluded.passage_count, updated_at = excluded.updated_at
+           RETURNING id, created_at`,
         )
-        .bind(
-          document.id,
-          this.tenantId,
-          document.title,
-          document.body,
-          document.sourceUrl,
-          JSON.stringify(document.tags),
-          document.passageCount,
-          document.createdAt,
-          document.updatedAt,
-        ),
-      ...passages.map((text, position) =>
-        d1
-          .prepare("INSERT INTO knowledge_passages (tenant_id, document_id, position, text) VALUES (?, ?, ?, ?)")
-          .bind(this.tenantId, document.id, position, text),
-      ),
+        .bind(newId, this.tenantId, input.title, input.body, sourceUrl, JSON.stringify(tags), passages.length, now),
+      ...this.removalStatements(ref, refArgs),
       d1
         .prepare(
-          "INSERT INTO knowledge_fts (rowid, text) SELECT id, text FROM knowledge_passages WHERE document_id = ?",
+          `INSERT INTO knowledge_passages (tenant_id, document_id, position, text)
+           SELECT ?1, ${ref}, CAST(key AS INTEGER), value FROM json_each(?3) ORDER BY key`,
         )
-        .bind(document.id),
+        .bind(...refArgs, JSON.stringify(passages)),
+      d1
+        .prepare(
+          `INSERT INTO knowledge_fts (rowid, text)
+           SELECT id, text FROM knowledge_passages WHERE tenant_id = ?1 AND document_id = ${ref}`,
+        )
+        .bind(...refArgs),
     ]);
-    return { document, replaced: existing !== undefined };
+    const row = upserted?.results[0];
+    if (!row) throw new Error("knowledge document upsert returned no row");
+    const document: KnowledgeDocumentRow = {
+      id: row.id,
+      tenantId: this.tenantId,
+      title: input.title,
+      body: input.body,
+      sourceUrl,
+      tags,
+      passageCount: passages.length,
+      createdAt: row.created_at,
+      updatedAt: now,
+    };
+    return { document, replaced: row.id !== newId };
   }
 
   async get(id: string): Promise<KnowledgeDocumentRow | undefined> {
@@ -119,7 +130,7 @@ export class TenantKnowledge {
   async delete(id: string): Promise<boolean> {
     if (!(await this.get(id))) return false;
     await this.d1.batch([
-      ...this.removalStatements(id),
+      ...this.removalStatements("?2", [this.tenantId, id]),
       this.d1.prepare("DELETE FROM knowledge_documents WHERE tenant_id = ? AND id = ?").bind(this.tenantId, id),
     ]);
     return true;
@@ -127,12 +138,13 @@ export class TenantKnowledge {
 
   /**
    * Passages matching any of the terms (prefix match, diacritics-insensitive),
-   * best first. Terms are plain words from our tokenizer, quoted for FTS5.
+   * best first. Any string is a safe term: see ftsPhrase.
    */
   async search(terms: string[], limit: number): Promise<Passage[]> {
-    const unique = [...new Set(terms.map((t) => t.replace(/"/g, "")).filter(Boolean))].slice(0, 24);
+    const phrases = terms.map(ftsPhrase).filter((p): p is string => p !== undefined);
+    const unique = [...new Set(phrases)].slice(0, 24);
     if (unique.length === 0) return [];
-    const match = unique.map((t) => `"${t}"*`).join(" OR ");
+    const match = unique.join(" OR ");
     const { results } = await this.d1
       .prepare(
         `SELECT p.id AS passage_id, p.document_id, d.title, d.source_url, p.text,
@@ -149,18 +161,20 @@ export class TenantKnowledge {
     return results;
   }
 
-  /** Unindexes and deletes a document's passages (FTS5 external content needs the old text to unindex). */
-  private removalStatements(documentId: string): D1PreparedStatement[] {
+  /**
+   * Unindexes and deletes a document's passages (FTS5 external content needs
+   * the old text to unindex). `ref` is SQL naming the document, over ?1 (the
+   * tenant) and ?2.
+   */
+  private removalStatements(ref: string, args: unknown[]): D1PreparedStatement[] {
     return [
       this.d1
         .prepare(
           `INSERT INTO knowledge_fts (knowledge_fts, rowid, text)
-           SELECT 'delete', id, text FROM knowledge_passages WHERE tenant_id = ? AND document_id = ?`,
+           SELECT 'delete', id, text FROM knowledge_passages WHERE tenant_id = ?1 AND document_id = ${ref}`,
         )
-        .bind(this.tenantId, documentId),
-      this.d1
-        .prepare("DELETE FROM knowledge_passages WHERE tenant_id = ? AND document_id = ?")
-        .bind(this.tenantId, documentId),
+        .bind(...args),
+      this.d1.prepare(`DELETE FROM knowledge_passages WHERE tenant_id = ?1 AND document_id = ${ref}`).bind(...args),
     ];
   }
 }

@@ -69,8 +69,14 @@ const HU_SUFFIXES = [
   "n",
 ];
 
+/** Words of a text, NFC first: "ta\u0301vmunka" is one word, the same as "távmunka". */
 export function tokenize(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu) ?? [];
+  return (
+    text
+      .normalize("NFC")
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu) ?? []
+  );
 }
 
 export function isStopword(word: string): boolean {

@@ -2,9 +2,10 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import type { KnowledgeDocumentRow } from "../db/schema";
-import { ApiError, notFound } from "../errors";
+import { notFound } from "../errors";
 import { TenantKnowledge } from "../knowledge/store";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { assertCharsWithinLimit, charCount } from "../lib/limits";
 import { jsonBody, queryParams } from "../lib/validate";
 import { requireAdmin } from "./admin";
 
@@ -14,7 +15,11 @@ export const MAX_DOCUMENT_CHARS = 200_000;
 const documentBody = z.object({
   title: z.string().trim().min(1, "must not be empty").max(300),
   body: z.string().refine((b) => b.trim().length > 0, "must not be empty"),
-  source_url: z.url().max(2048).nullish(),
+  // Cited as a link: only a web address, never javascript:, data: or a local file path.
+  source_url: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .max(2048)
+    .nullish(),
   tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
 });
 
@@ -29,7 +34,7 @@ const summaryView = (d: KnowledgeDocumentRow) => ({
   source_url: d.sourceUrl,
   tags: d.tags,
   passage_count: d.passageCount,
-  chars: d.body.length,
+  chars: charCount(d.body),
   created_at: d.createdAt,
   updated_at: d.updatedAt,
 });
@@ -41,13 +46,7 @@ const summaryView = (d: KnowledgeDocumentRow) => ({
 export const knowledgeRoutes = new Hono<AppEnv>()
   .post("/documents", requireAdmin, jsonBody(documentBody), async (c) => {
     const body = c.req.valid("json");
-    if (body.body.length > MAX_DOCUMENT_CHARS) {
-      throw new ApiError(
-        413,
-        "payload_too_large",
-        `body is ${body.body.length} characters; the limit is ${MAX_DOCUMENT_CHARS}`,
-      );
-    }
+    assertCharsWithinLimit("body", body.body, MAX_DOCUMENT_CHARS);
     const kb = new TenantKnowledge(c.env.DB, c.get("identity").tenantId);
     const { document, replaced } = await kb.put({
       title: body.title,
