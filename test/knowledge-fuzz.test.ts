@@ -62,7 +62,7 @@ describe("the FTS5 query built from user text never throws", () => {
   it("for any query text: retrieval, stems and raw terms all search without error", async () => {
     await fc.assert(
       fc.asyncProperty(queryText, fc.array(queryText, { maxLength: 3 }), async (query, raw) => {
-        await retrieve(kb, query, []);
+        await retrieve(kb, query, [], []);
         await kb.search(stemsOf(query), 5);
         await kb.search([query, ...raw], 5);
       }),
