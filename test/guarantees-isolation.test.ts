@@ -85,10 +85,15 @@ describe("every /api route answers 401 without a token", () => {
     document = (await loadDocument(me.tenant, { title: "Policy", body: "Two home office days a week." })).id;
   });
 
-  it.each(routes)("%s %s", async (method, _route, path, body) => {
+  it.each(routes)("%s %s, and any other method on its path", async (method, _route, path, body) => {
     const res = await api(path(), { method, body });
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe("unauthorized");
+    // Without a token nothing tells which methods a path has.
+    for (const other of ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => m !== method)) {
+      const probe = await api(path(), { method: other, body: other === "GET" ? undefined : body });
+      expect(probe.status, other).toBe(401);
+    }
     // Nothing was done: the session and the document are as they were.
     expect((await api(`/api/sessions/${session}`, { as: me })).body).toMatchObject({
       status: "active",
