@@ -1,22 +1,44 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-export default defineConfig(async () => ({
-  plugins: [
-    cloudflareTest({
-      wrangler: { configPath: "./wrangler.toml" },
-      miniflare: {
-        bindings: {
-          JWT_SECRET: "test-secret-not-for-production",
-          SESSION_ID_SECRET: "test-session-id-secret",
-          // The same migrations wrangler applies, applied by test/setup.ts.
-          TEST_MIGRATIONS: await readD1Migrations("./migrations"),
-        },
-      },
-    }),
-  ],
-  test: {
-    include: ["test/**/*.test.ts"],
-    setupFiles: ["./test/setup.ts"],
-  },
-}));
+/**
+ * Non-default [vars] for the `variants` project (test/variants/). Several of
+ * these keys act inside the session's Durable Object, which reads its config
+ * once in its constructor, so they need an environment of their own rather
+ * than a patched env. The default project keeps wrangler.toml's [vars].
+ */
+const VARIANT_VARS = {
+  SESSION_TIMEOUT_HOURS: "2",
+  MIN_MESSAGES_FOR_SUMMARY: "2",
+  DELETED_RETENTION_DAYS: "3",
+  LTM_CONTEXT_SUMMARIES: "1",
+  CLEANUP_INACTIVE_SESSIONS: "false",
+  ENABLE_SESSION_ARCHIVING: "false",
+  ENABLE_SESSION_CACHING: "false",
+};
+
+export default defineConfig(async () => {
+  const bindings = {
+    JWT_SECRET: "test-secret-not-for-production",
+    SESSION_ID_SECRET: "test-session-id-secret",
+    // The same migrations wrangler applies, applied by test/setup.ts.
+    TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+  };
+  const project = (name: string, include: string[], exclude: string[], vars: Record<string, string>) => ({
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: { bindings: { ...bindings, ...vars } },
+      }),
+    ],
+    test: { name, include, exclude, setupFiles: ["./test/setup.ts"] },
+  });
+  return {
+    test: {
+      projects: [
+        project("default", ["test/**/*.test.ts"], ["test/variants/**"], {}),
+        project("variants", ["test/variants/**/*.test.ts"], [], VARIANT_VARS),
+      ],
+    },
+  };
+});

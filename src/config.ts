@@ -3,6 +3,7 @@ import { z } from "zod";
 /** Wrangler [vars] arrive as strings; these turn them into typed values. */
 const int = (min: number, max: number) =>
   z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(min).max(max);
+const model = () => z.string().min(1, "must name a Workers AI model");
 const flag = z.enum(["true", "false"], { message: "must be true or false" }).transform((v) => v === "true");
 
 const configSchema = z.object({
@@ -23,7 +24,9 @@ const configSchema = z.object({
   // Answer providers (see src/answer/).
   ANSWER_URL: z.url({ message: "must be an http(s) URL" }).optional(),
   ANSWER_TIMEOUT_MS: int(100, 300_000).default(20_000),
-  AI_CHAT_MODEL: z.string().min(1).default("@cf/meta/llama-3.1-8b-instruct"),
+  AI_CHAT_MODEL: model().default("@cf/meta/llama-3.1-8b-instruct"),
+  // Summaries (see src/memory/), used only where the AI binding exists.
+  AI_SUMMARY_MODEL: model().default("@cf/meta/llama-3.1-8b-instruct"),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -20,6 +20,7 @@ describe("configuration", () => {
       DELETED_RETENTION_DAYS: 30,
       ANSWER_TIMEOUT_MS: 20000,
       AI_CHAT_MODEL: "@cf/meta/llama-3.1-8b-instruct",
+      AI_SUMMARY_MODEL: "@cf/meta/llama-3.1-8b-instruct",
     });
   });
 

@@ -1,6 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { LAST_ALARM_RETRY, type SessionObject } from "../src/session-object";
+import type { SessionObject } from "../src/session-object";
 import { api, backdate, freshTenant, HOUR, newSession, sessionWithTurns, stubFor, summaryRows } from "./helpers";
 
 const alarmOf = (id: string) => runInDurableObject(stubFor(id), (_o, state) => state.storage.getAlarm());
@@ -88,25 +88,26 @@ describe("alarm retries", () => {
     });
   }
 
-  it("throws on an early retry so the platform retries", async () => {
+  // Literal retry counts, not the source's constant, so a change to it shows here: 0..4 throw, 5 re-arms.
+  it.each([0, 4])("throws on retry %i so the platform retries", async (retryCount) => {
     const me = { tenant: freshTenant(), user: 1 };
     const id = await sessionWithTurns(me, ["x"]);
     await breakPostEndWork(id);
     await expect(
       runInDurableObject(stubFor(id), (obj: SessionObject) =>
-        obj.alarm({ retryCount: 0, isRetry: false, scheduledTime: Date.now() }),
+        obj.alarm({ retryCount, isRetry: retryCount > 0, scheduledTime: Date.now() }),
       ),
     ).rejects.toThrow(/storage hiccup/);
   });
 
-  it("on its last retry re-arms itself instead of giving up", async () => {
+  it("on its last retry (5) re-arms itself instead of giving up", async () => {
     const me = { tenant: freshTenant(), user: 1 };
     const id = await sessionWithTurns(me, ["x"]);
     await breakPostEndWork(id);
     const before = Date.now();
     await runInDurableObject(stubFor(id), async (obj: SessionObject, state) => {
       await state.storage.deleteAlarm();
-      await obj.alarm({ retryCount: LAST_ALARM_RETRY, isRetry: true, scheduledTime: Date.now() });
+      await obj.alarm({ retryCount: 5, isRetry: true, scheduledTime: Date.now() });
     });
     const alarm = await alarmOf(id);
     expect(alarm).not.toBeNull();
