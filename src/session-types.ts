@@ -1,4 +1,3 @@
-import type { Source } from "./answer/provider";
 /** Shapes shared by the worker and the session object (they cross RPC as plain data). */
 
 /** Who a session belongs to. */
@@ -39,6 +38,14 @@ export interface SessionInfo {
   processed_for_ltm: boolean;
 }
 
+/** A cited document, as the chat response and the stored assistant message carry it. */
+export interface Source {
+  document_id: string;
+  title: string;
+  source_url: string | null;
+  snippet: string;
+}
+
 export interface ChatResponse {
   session_id: string;
   resumed: boolean;
@@ -58,8 +65,11 @@ export interface HistoryPage {
   next_before: number | null;
 }
 
-/** A long-term memory item handed to the answer provider with a new session's context. */
-export interface MemoryItem {
+/**
+ * One of the user's long-term summaries, as recalled when a session starts:
+ * the session keeps them and hands them to the answer provider.
+ */
+export interface RecalledSummary {
   session_id: string;
   summary: string;
   key_topics: string[];

@@ -34,7 +34,7 @@ const hang = () => new Promise<Response>(() => {});
 
 async function useProvider(sessionId: string, provider: AnswerProvider) {
   await runInDurableObject(stubFor(sessionId), (obj: SessionObject) => {
-    obj.answers = provider;
+    obj.useDeps(() => ({ answers: provider }));
   });
 }
 

@@ -7,14 +7,15 @@ import { api, chat, freshTenant, stubFor } from "./helpers";
 /** A real model takes time; while it thinks, other requests reach the object. */
 async function makeAnswersSlow(sessionId: string) {
   await runInDurableObject(stubFor(sessionId), (obj: SessionObject) => {
-    const inner = obj.answers;
-    obj.answers = {
-      name: "slow",
-      answer: async (input) => {
-        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 10));
-        return inner.answer(input);
+    obj.useDeps(({ answers: inner }) => ({
+      answers: {
+        name: "slow",
+        answer: async (input) => {
+          await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 10));
+          return inner.answer(input);
+        },
       },
-    };
+    }));
   });
 }
 

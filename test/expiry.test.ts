@@ -80,11 +80,10 @@ describe("inactivity ends a session from its own alarm", () => {
 });
 
 describe("alarm retries", () => {
-  async function breakPostEndWork(id: string) {
-    await runInDurableObject(stubFor(id), (obj: SessionObject) => {
-      (obj as unknown as { postEndWork: () => Promise<void> }).postEndWork = async () => {
-        throw new Error("storage hiccup");
-      };
+  /** A storage failure: the session's own table cannot be read, so every alarm duty fails. */
+  async function breakStorage(id: string) {
+    await runInDurableObject(stubFor(id), (_obj, state) => {
+      state.storage.sql.exec("ALTER TABLE session RENAME TO session_unreadable");
     });
   }
 
@@ -92,18 +91,18 @@ describe("alarm retries", () => {
   it.each([0, 4])("throws on retry %i so the platform retries", async (retryCount) => {
     const me = { tenant: freshTenant(), user: 1 };
     const id = await sessionWithTurns(me, ["x"]);
-    await breakPostEndWork(id);
+    await breakStorage(id);
     await expect(
       runInDurableObject(stubFor(id), (obj: SessionObject) =>
         obj.alarm({ retryCount, isRetry: retryCount > 0, scheduledTime: Date.now() }),
       ),
-    ).rejects.toThrow(/storage hiccup/);
+    ).rejects.toThrow(/no such table: session/);
   });
 
   it("on its last retry (5) re-arms itself instead of giving up", async () => {
     const me = { tenant: freshTenant(), user: 1 };
     const id = await sessionWithTurns(me, ["x"]);
-    await breakPostEndWork(id);
+    await breakStorage(id);
     const before = Date.now();
     await runInDurableObject(stubFor(id), async (obj: SessionObject, state) => {
       await state.storage.deleteAlarm();

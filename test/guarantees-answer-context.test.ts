@@ -2,10 +2,9 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { answerProviderFor } from "../src/answer";
-import { SessionIds } from "../src/lib/ids";
 import type { AiRunner } from "../src/memory/workers-ai";
 import type { SessionObject } from "../src/session-object";
-import { api, type Caller, chat, freshTenant, sessionWithTurns, stubFor, summaryRows } from "./helpers";
+import { api, type Caller, chat, freshTenant, newSession, sessionWithTurns, stubFor, summaryRows } from "./helpers";
 
 const UPSTREAM = "https://router.upstream.test/answer";
 
@@ -19,17 +18,13 @@ async function userWithMemory(): Promise<{ me: Caller; earlier: string; summary:
 }
 
 /**
- * The session a chat with this Idempotency-Key will create, with `env`'s
+ * A new session (it recalls the user's summaries when created), with `env`'s
  * answer provider installed in its object before its first turn.
  */
-async function sessionFor(me: Caller, key: string, providerEnv: Env): Promise<string> {
-  const id = await new SessionIds(env.SESSION_ID_SECRET).mintForKey(
-    { tenantId: me.tenant, userId: me.user },
-    "chat",
-    key,
-  );
+async function sessionFor(me: Caller, providerEnv: Env): Promise<string> {
+  const id = await newSession(me);
   await runInDurableObject(stubFor(id), (obj: SessionObject) => {
-    obj.answers = answerProviderFor(providerEnv);
+    obj.useDeps(() => ({ answers: answerProviderFor(providerEnv) }));
   });
   return id;
 }
@@ -48,14 +43,13 @@ describe("the upstream provider (ANSWER_URL) gets the user's memory and ANSWER_T
       sent.push({ url: request.url, authorization: request.headers.get("authorization"), body: await request.json() });
       return Response.json({ answer: "From the router." });
     });
-    const key = `k-${crypto.randomUUID()}`;
-    const id = await sessionFor(me, key, {
+    const id = await sessionFor(me, {
       ...env,
       ANSWER_URL: UPSTREAM,
       ANSWER_TOKEN: "answer-token-123",
     } as unknown as Env);
 
-    const first = await chat(me, "And the travel policy?", undefined, { "idempotency-key": key });
+    const first = await chat(me, "And the travel policy?", id);
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ session_id: id, answer: "From the router." });
     const second = await chat(me, "Anything else?", id);
@@ -83,9 +77,8 @@ describe("the Workers AI provider gets the summaries and at most MAX_CONTEXT_MES
         return { response: "From the model." };
       },
     };
-    const key = `k-${crypto.randomUUID()}`;
-    const id = await sessionFor(me, key, { ...env, AI: ai } as unknown as Env);
-    expect((await chat(me, "First question", undefined, { "idempotency-key": key })).status).toBe(200);
+    const id = await sessionFor(me, { ...env, AI: ai } as unknown as Env);
+    expect((await chat(me, "First question", id)).status).toBe(200);
     for (let i = 1; i <= 25; i++) {
       const role = i % 2 ? "user" : "assistant";
       await api(`/api/sessions/${id}/messages`, { as: me, body: { role, content: `message ${i}` } });

@@ -52,7 +52,7 @@ describe("erasure removes what no session index row points to", () => {
     expect(res.body).toEqual({
       tenant_id: me.tenant,
       user_id: 3,
-      removed: { sessions: 0, messages: 0, summaries: 2, archives: 1 },
+      removed: { sessions: 0, messages: 0, summaries: 2, archives: 1, idempotency_keys: 0 },
     });
     expect(await summariesOf(me)).toBe(0);
     expect(await archivesOf(me)).toBe(0);

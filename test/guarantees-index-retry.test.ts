@@ -9,12 +9,13 @@ const alarmOf = (id: string) => runInDurableObject(stubFor(id), (_o, state) => s
 /** D1 refuses the next `k` index writes of this session's object (the object's indexWriter seam). */
 async function failD1(sessionId: string, k: number) {
   await runInDurableObject(stubFor(sessionId), (obj: SessionObject) => {
-    const real = obj.indexWriter;
     let left = k;
-    obj.indexWriter = async (row) => {
-      if (left-- > 0) throw new Error("D1_ERROR: simulated outage");
-      return real(row);
-    };
+    obj.useDeps(({ indexWriter: real }) => ({
+      indexWriter: async (row) => {
+        if (left-- > 0) throw new Error("D1_ERROR: simulated outage");
+        return real(row);
+      },
+    }));
   });
 }
 

@@ -12,14 +12,18 @@ const pairs: [string, Caller, Caller][] = [
   ["other user, same tenant (2→1)", { tenant: tenantA, user: 2 }, { tenant: tenantA, user: 1 }],
 ];
 
+/** An error body without its request id, which is every response's own. */
+const sansRequestId = (body: { error?: object } | null) =>
+  body?.error ? { ...body, error: { ...body.error, request_id: "<request id>" } } : body;
+
 /** What a stranger gets from each of the three writes/reads, for a given id. */
 async function probe(stranger: Caller, id: string) {
   const end = await api(`/api/sessions/${id}/end`, { as: stranger, method: "POST" });
   const transcript = await api(`/api/sessions/${id}/transcript`, { as: stranger });
   const batch = await api("/api/sessions/end", { as: stranger, body: { session_ids: [id] } });
   return {
-    end: [end.status, end.body],
-    transcript: [transcript.status, transcript.body],
+    end: [end.status, sansRequestId(end.body)],
+    transcript: [transcript.status, sansRequestId(transcript.body)],
     batch: [batch.status, batch.body.results.map((r: { id: string }) => ({ ...r, id: r.id === id ? "<id>" : r.id }))],
   };
 }

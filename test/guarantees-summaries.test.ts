@@ -54,14 +54,15 @@ describe("a summary already in D1 while the object's flag is unset (a crash betw
     const id = await sessionWithTurns(me, ["first question", "second question"]);
     // The end's own summary attempt fails, so the object's summary stays pending...
     await runInDurableObject(stubFor(id), (obj: SessionObject) => {
-      const real = obj.summarizer;
-      obj.summarizer = {
-        method: real.method,
-        summarize: async () => {
-          obj.summarizer = real;
-          throw new Error("crashed");
+      obj.useDeps(({ summarizer: real }) => ({
+        summarizer: {
+          method: real.method,
+          summarize: async () => {
+            obj.useDeps(() => ({ summarizer: real }));
+            throw new Error("crashed");
+          },
         },
-      };
+      }));
     });
     expect((await api(`/api/sessions/${id}/end`, { as: me, method: "POST" })).body.processed_for_ltm).toBe(false);
     expect(await summaryState(id)).toEqual({ summary_state: "pending" });

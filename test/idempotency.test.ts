@@ -20,25 +20,28 @@ const ageKeys = (me: Caller, hours: number) =>
 
 async function makeAnswersFail(sessionId: string) {
   await runInDurableObject(stubFor(sessionId), (obj: SessionObject) => {
-    obj.answers = {
-      name: "down",
-      answer: async () => {
-        throw new Error("model down");
+    obj.useDeps(() => ({
+      answers: {
+        name: "down",
+        answer: async () => {
+          throw new Error("model down");
+        },
       },
-    };
+    }));
   });
 }
 
 async function makeAnswersSlow(sessionId: string) {
   await runInDurableObject(stubFor(sessionId), (obj: SessionObject) => {
-    const inner = obj.answers;
-    obj.answers = {
-      name: "slow",
-      answer: async (input) => {
-        await new Promise((resolve) => setTimeout(resolve, 30));
-        return inner.answer(input);
+    obj.useDeps(({ answers: inner }) => ({
+      answers: {
+        name: "slow",
+        answer: async (input) => {
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          return inner.answer(input);
+        },
       },
-    };
+    }));
   });
 }
 
@@ -305,7 +308,9 @@ describe("a failed turn says how to retry it, key or no key", () => {
     expect(failed.body.error.message).toMatch(/Idempotency-Key/);
 
     await runInDurableObject(stubFor(id), (obj: SessionObject) => {
-      obj.answers = { name: "back", answer: async () => ({ content: "Now it works.", sources: [], metadata: {} }) };
+      obj.useDeps(() => ({
+        answers: { name: "back", answer: async () => ({ content: "Now it works.", sources: [], metadata: {} }) },
+      }));
     });
     const retried = await chat(me, "second", id, withKey(retryKey));
     expect(retried.status).toBe(200);

@@ -79,12 +79,14 @@ describe("POST /api/chat streaming (server-sent events)", () => {
     const me = { tenant: freshTenant(), user: 1 };
     const id = (await chat(me, "first")).body.session_id;
     await runInDurableObject(stubFor(id), (obj: SessionObject) => {
-      obj.answers = {
-        name: "broken",
-        answer: async () => {
-          throw new Error("model down");
+      obj.useDeps(() => ({
+        answers: {
+          name: "broken",
+          answer: async () => {
+            throw new Error("model down");
+          },
         },
-      };
+      }));
     });
     const events = parseSse(await (await streamChat(me, { query: "second", session_id: id, stream: true })).text());
     expect(events.map((e) => e.event)).toEqual(["session", "error"]);
@@ -106,14 +108,15 @@ describe("POST /api/chat streaming (server-sent events)", () => {
     const me = { tenant: freshTenant(), user: 1 };
     const id = (await chat(me, "first")).body.session_id;
     await runInDurableObject(stubFor(id), (obj: SessionObject) => {
-      const inner = obj.answers;
-      obj.answers = {
-        name: "slow",
-        answer: async (input) => {
-          await new Promise((resolve) => setTimeout(resolve, 50));
-          return inner.answer(input);
+      obj.useDeps(({ answers: inner }) => ({
+        answers: {
+          name: "slow",
+          answer: async (input) => {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            return inner.answer(input);
+          },
         },
-      };
+      }));
     });
     const res = await streamChat(me, { query: "will you finish?", session_id: id, stream: true });
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
@@ -165,7 +168,7 @@ describe("token streaming from Workers AI", () => {
     const id = (await chat(me, "Szia!")).body.session_id;
     const tokens = ["Hetente ", "legfeljebb ", "két ", "home office ", "nap [1]."];
     await runInDurableObject(stubFor(id), (obj: SessionObject) => {
-      obj.answers = new WorkersAiAnswerProvider(streamingAi(tokens), "@cf/test/chat");
+      obj.useDeps(() => ({ answers: new WorkersAiAnswerProvider(streamingAi(tokens), "@cf/test/chat") }));
     });
     const events = parseSse(await (await streamChat(me, { query: "Hány nap?", session_id: id, stream: true })).text());
     expect(events.map((e) => e.event)).toEqual(["session", ...tokens.map(() => "delta"), "done"]);
@@ -179,7 +182,9 @@ describe("token streaming from Workers AI", () => {
     const me = { tenant: freshTenant(), user: 1 };
     const id = (await chat(me, "Szia!")).body.session_id;
     await runInDurableObject(stubFor(id), (obj: SessionObject) => {
-      obj.answers = new WorkersAiAnswerProvider(streamingAi(["Hetente ", "legfeljebb "], 1), "@cf/test/chat");
+      obj.useDeps(() => ({
+        answers: new WorkersAiAnswerProvider(streamingAi(["Hetente ", "legfeljebb "], 1), "@cf/test/chat"),
+      }));
     });
     const events = parseSse(await (await streamChat(me, { query: "Hány nap?", session_id: id, stream: true })).text());
     expect(events.map((e) => e.event)).toEqual(["session", "delta", "error"]);
@@ -204,13 +209,15 @@ describe("a stream always ends with done or error", () => {
     const me = { tenant: freshTenant(), user: 1 };
     const id = (await chat(me, "first")).body.session_id;
     await runInDurableObject(stubFor(id), (obj: SessionObject, state) => {
-      obj.answers = {
-        name: "resets",
-        answer: async () => {
-          state.abort("simulated reset");
-          throw new Error("unreachable");
+      obj.useDeps(() => ({
+        answers: {
+          name: "resets",
+          answer: async () => {
+            state.abort("simulated reset");
+            throw new Error("unreachable");
+          },
         },
-      };
+      }));
     });
     const res = await streamChat(me, { query: "second", session_id: id, stream: true });
     expect(res.status).toBe(200);
@@ -224,10 +231,12 @@ describe("a stream always ends with done or error", () => {
     const id = (await chat(me, "first")).body.session_id;
     await runInDurableObject(stubFor(id), (obj: SessionObject) => {
       // A long answer: many events for a reader that never reads.
-      obj.answers = {
-        name: "long",
-        answer: async () => ({ content: "szó ".repeat(20_000), sources: [], metadata: {} }),
-      };
+      obj.useDeps(() => ({
+        answers: {
+          name: "long",
+          answer: async () => ({ content: "szó ".repeat(20_000), sources: [], metadata: {} }),
+        },
+      }));
     });
     const unread = await streamChat(me, { query: "long answer please", session_id: id, stream: true });
     expect(unread.status).toBe(200);

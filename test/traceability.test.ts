@@ -72,12 +72,14 @@ describe("log lines", () => {
     const me = { tenant: freshTenant(), user: 1 };
     const id = (await chat(me, "hello")).body.session_id;
     await runInDurableObject(stubFor(id), (obj: SessionObject) => {
-      obj.answers = {
-        name: "down",
-        answer: async () => {
-          throw new Error("model down");
+      obj.useDeps(() => ({
+        answers: {
+          name: "down",
+          answer: async () => {
+            throw new Error("model down");
+          },
         },
-      };
+      }));
     });
     const secretText = `private question ${crypto.randomUUID()}`;
     const token = await tokenFor(me);

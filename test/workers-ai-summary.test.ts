@@ -3,7 +3,11 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { summarizerFor } from "../src/memory";
 import { type AiRunner, WorkersAiSummarizer } from "../src/memory/workers-ai";
-import { MODEL_SUMMARY_ATTEMPTS, type SessionObject } from "../src/session-object";
+import type { SessionObject } from "../src/session-object";
+
+/** README: "after three model failures the embedded summariser takes over". */
+const MODEL_SUMMARY_ATTEMPTS = 3;
+
 import { api, freshTenant, sessionWithTurns, stubFor, summaryRows } from "./helpers";
 
 /** A fake of the one external thing here, the Workers AI binding: fails `failures` times, then answers. */
@@ -22,7 +26,7 @@ function fakeAi(failures: number) {
 
 async function useModel(sessionId: string, ai: AiRunner) {
   await runInDurableObject(stubFor(sessionId), (obj: SessionObject) => {
-    obj.summarizer = new WorkersAiSummarizer(ai, "@cf/test/model");
+    obj.useDeps(() => ({ summarizer: new WorkersAiSummarizer(ai, "@cf/test/model") }));
   });
 }
 

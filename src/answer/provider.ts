@@ -1,5 +1,7 @@
 import type { Passage } from "../knowledge/store";
-import type { JsonObject, MemoryItem, MessageView } from "../session-types";
+import type { JsonObject, MessageView, RecalledSummary, Source } from "../session-types";
+
+export type { Source } from "../session-types";
 
 /** What every answer provider receives for one turn. */
 export interface AnswerInput {
@@ -7,17 +9,9 @@ export interface AnswerInput {
   /** The last MAX_CONTEXT_MESSAGES messages of the session, oldest first, ending with the query. */
   history: MessageView[];
   /** The user's most recent long-term summaries (LTM_CONTEXT_SUMMARIES), newest first. */
-  memory: MemoryItem[];
+  memory: RecalledSummary[];
   /** The tenant's knowledge passages retrieved for this query (best first; may be empty). */
   passages: Passage[];
-}
-
-/** A cited document, as the chat response and the stored assistant message carry it. */
-export interface Source {
-  document_id: string;
-  title: string;
-  source_url: string | null;
-  snippet: string;
 }
 
 export interface Answer {

@@ -74,13 +74,13 @@ async function turnIn(
     }
   }
   const ids = sessionIds(env);
-  const memory = await memoryForNewSession(env, config, req.owner);
+  const recalled = await memoryForNewSession(env, config, req.owner);
   let id = claim.sessionId ?? (await ids.mint(req.owner));
-  let created = await sessionStub(env, id).chat(req.owner, { ...turn, createAs: id, memory });
+  let created = await sessionStub(env, id).chat(req.owner, { ...turn, createAs: id, recalled });
   if (!created.ok && (created.refusal === "not_found" || created.refusal === "ended")) {
     // The session this key's first attempt started has ended or been deleted since: never resume it.
     id = await ids.mint(req.owner);
-    created = await sessionStub(env, id).chat(req.owner, { ...turn, createAs: id, memory });
+    created = await sessionStub(env, id).chat(req.owner, { ...turn, createAs: id, recalled });
   }
   if (created.ok && !created.value.resumed) await capAfterCreate(env, config, req.owner, id);
   return { outcome: created, sessionId: id };

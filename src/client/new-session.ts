@@ -2,14 +2,14 @@ import type { Config } from "../config";
 import { errorText, log } from "../lib/log";
 import { enforceSessionCap } from "../lifecycle/session-cap";
 import { recentMemory } from "../memory/recall";
-import type { Caller, MemoryItem } from "../session-types";
+import type { Caller, RecalledSummary } from "../session-types";
 
 /**
  * The user's recent summaries for a new session. Long-term memory is
  * context, not a precondition: if D1 cannot be read the session starts
  * without it rather than failing.
  */
-export async function memoryForNewSession(env: Env, config: Config, owner: Caller): Promise<MemoryItem[]> {
+export async function memoryForNewSession(env: Env, config: Config, owner: Caller): Promise<RecalledSummary[]> {
   try {
     return await recentMemory(env, owner, config.LTM_CONTEXT_SUMMARIES);
   } catch (err) {

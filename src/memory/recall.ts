@@ -1,8 +1,8 @@
-import type { MemoryItem, Owner } from "../session-types";
+import type { Owner, RecalledSummary } from "../session-types";
 import { TenantMemory } from "./store";
 
 /** The user's most recent summaries, handed to a new session as its long-term memory. */
-export async function recentMemory(env: Env, owner: Owner, count: number): Promise<MemoryItem[]> {
+export async function recentMemory(env: Env, owner: Owner, count: number): Promise<RecalledSummary[]> {
   if (count <= 0) return [];
   const { rows } = await new TenantMemory(env.DB, owner.tenantId).listForUser(owner.userId, count);
   return rows.map((r) => ({

@@ -1,4 +1,6 @@
-import type { MessageView, Role } from "../session-types";
+import type { MessageView } from "../session-types";
+import type { MessageRecord } from "./schema";
+import { toMessage } from "./views";
 
 /** Messages read at a time: with MAX_MESSAGE_CHARS ≤ 1,000,000 a page stays a few MB at worst. */
 const PAGE = 32;
@@ -7,24 +9,6 @@ const DIGEST_ENDS = 50;
 const DIGEST_CLIP = 4_000;
 /** Below this many bytes an archive is written in one piece; above, streamed. */
 const STREAM_ABOVE_BYTES = 1 << 20;
-
-export type MessageRecord = {
-  seq: number;
-  id: string;
-  role: string;
-  content: string;
-  metadata: string;
-  created_at: string;
-};
-
-export const toMessage = (m: MessageRecord): MessageView => ({
-  id: m.id,
-  seq: m.seq,
-  role: m.role as Role,
-  content: m.content,
-  metadata: JSON.parse(m.metadata),
-  created_at: m.created_at,
-});
 
 /** One message as a transcript line (JSON Lines). */
 export const transcriptLine = (m: MessageView): string => `${JSON.stringify(m)}\n`;
@@ -60,18 +44,18 @@ export function transcriptStream(sql: SqlStorage, upTo: number): ReadableStream<
 /**
  * Writes the transcript to R2 without holding it in memory: one pass counts
  * its bytes (R2 needs a known length), the second streams it page by page.
+ * `pages` starts a fresh pass over the messages each time it is called.
  */
 export async function archiveTranscript(
   bucket: R2Bucket,
   key: string,
-  sql: SqlStorage,
-  upTo: number,
+  pages: () => Iterable<MessageView[]>,
   options: R2PutOptions,
 ): Promise<void> {
   let bytes = 0;
-  for (const page of messagePages(sql, upTo)) bytes += pageBytes(page).byteLength;
+  for (const page of pages()) bytes += pageBytes(page).byteLength;
   if (bytes <= STREAM_ABOVE_BYTES) {
-    const whole = [...messagePages(sql, upTo)].flat().map(transcriptLine).join("");
+    const whole = [...pages()].flat().map(transcriptLine).join("");
     await bucket.put(key, whole, options);
     return;
   }
@@ -79,7 +63,7 @@ export async function archiveTranscript(
   const upload = bucket.put(key, readable, options);
   const writer = writable.getWriter();
   try {
-    for (const page of messagePages(sql, upTo)) await writer.write(pageBytes(page));
+    for (const page of pages()) await writer.write(pageBytes(page));
     await writer.close();
   } catch (err) {
     await writer.abort(err).catch(() => undefined);

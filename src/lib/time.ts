@@ -1,0 +1,7 @@
+/** Time units, in milliseconds: one definition for the whole service. */
+export const SECOND_MS = 1_000;
+export const MINUTE_MS = 60 * SECOND_MS;
+export const HOUR_MS = 60 * MINUTE_MS;
+export const DAY_MS = 24 * HOUR_MS;
+
+export const nowIso = (): string => new Date().toISOString();

@@ -1,0 +1,147 @@
+import type { EndReason, MessageView, Owner, RecalledSummary } from "../session-types";
+import type { TurnRecord } from "./schema";
+
+/** Turn records outlive the 24 h of their Idempotency-Key (plus a lease), then go. */
+export const TURN_RECORD_TTL_MS = 25 * 60 * 60 * 1000;
+
+/**
+ * Changes to the object's own bookkeeping: nothing here is mirrored by the
+ * D1 index, so these need no index update. Used only inside a store
+ * transaction (SessionStore.update / commit).
+ */
+export class LocalChange {
+  constructor(protected readonly sql: SqlStorage) {}
+
+  /** A failed turn is visible on its query: metadata.turn_status = "failed" until a retry completes it. */
+  setTurnStatus(seq: number, status: "failed" | null): void {
+    if (status) {
+      this.sql.exec("UPDATE messages SET metadata = json_set(metadata, '$.turn_status', ?) WHERE seq = ?", status, seq);
+    } else {
+      this.sql.exec("UPDATE messages SET metadata = json_remove(metadata, '$.turn_status') WHERE seq = ?", seq);
+    }
+  }
+
+  /** Keeps what was done under a request's token: a stored query (pending/failed) or a finished reply. */
+  rememberTurn(token: string, state: TurnRecord["state"], value: unknown): void {
+    const now = Date.now();
+    this.sql.exec("DELETE FROM idempotency WHERE created_at < ?", now - TURN_RECORD_TTL_MS);
+    const done = state === "done";
+    this.sql.exec(
+      `INSERT INTO idempotency (key, fingerprint, state, response, pending, created_at) VALUES (?, '', ?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET state = excluded.state, response = excluded.response,
+         pending = coalesce(excluded.pending, pending)`,
+      token,
+      state,
+      done ? JSON.stringify(value) : "",
+      done ? null : JSON.stringify(value),
+      now,
+    );
+  }
+
+  /** The documents the service's latest answer cited: they steer a follow-up's retrieval. */
+  setCitedDocuments(documentIds: string[]): void {
+    this.sql.exec("UPDATE session SET cited_documents = ?", JSON.stringify(documentIds));
+  }
+
+  summaryAttemptFailed(): void {
+    this.sql.exec("UPDATE session SET summary_attempts = summary_attempts + 1");
+  }
+
+  archiveDone(): void {
+    this.sql.exec("UPDATE session SET archive_state = 'done'");
+  }
+
+  /** Post-end work ran: failures so far and when to try again (null: nothing left to retry). */
+  workOutcome(failures: number, retryAt: number | null): void {
+    this.sql.exec("UPDATE session SET work_failures = ?, work_retry_at = ?", failures, retryAt);
+  }
+
+  /** D1 has the snapshot of `version`; a later commit keeps its own retry time. */
+  indexSynced(version: number): void {
+    this.sql.exec(
+      `UPDATE session SET index_synced_version = max(index_synced_version, ?), index_failures = 0,
+         index_retry_at = CASE WHEN index_version > ? THEN index_retry_at ELSE NULL END`,
+      version,
+      version,
+    );
+  }
+
+  indexFailed(failures: number, retryAt: number): void {
+    this.sql.exec("UPDATE session SET index_failures = ?, index_retry_at = ?", failures, retryAt);
+  }
+
+  clearIndexRetry(): void {
+    this.sql.exec("UPDATE session SET index_retry_at = NULL");
+  }
+}
+
+/** Changes to columns the D1 index mirrors: only SessionStore.commit hands these out. */
+export class IndexedChange extends LocalChange {
+  createSession(owner: Owner, id: string, at: string, recalled: RecalledSummary[]): void {
+    // Version 0: the commit that creates the session makes it 1.
+    this.sql.exec(
+      `INSERT INTO session (singleton, id, tenant_id, user_id, created_at, last_message_at, index_version)
+       VALUES (1, ?, ?, ?, ?, ?, 0)`,
+      id,
+      owner.tenantId,
+      owner.userId,
+      at,
+      at,
+    );
+    recalled.forEach((m, position) => {
+      this.sql.exec(
+        "INSERT INTO memory (position, session_id, summary, key_topics, created_at) VALUES (?, ?, ?, ?, ?)",
+        position,
+        m.session_id,
+        m.summary,
+        JSON.stringify(m.key_topics),
+        m.created_at,
+      );
+    });
+  }
+
+  addMessage(m: MessageView): void {
+    this.sql.exec(
+      "INSERT INTO messages (seq, id, role, content, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+      m.seq,
+      m.id,
+      m.role,
+      m.content,
+      JSON.stringify(m.metadata),
+      m.created_at,
+    );
+    this.sql.exec(
+      "UPDATE session SET message_count = ?, last_message_at = max(last_message_at, ?)",
+      m.seq,
+      m.created_at,
+    );
+  }
+
+  /** active → ended, with the post-end work it implies recorded in the same step. */
+  end(reason: EndReason, at: string, work: { summarise: boolean; archive: boolean }): void {
+    this.sql.exec(
+      "UPDATE session SET ended_at = ?, end_reason = ?, summary_state = ?, archive_state = ?, work_retry_at = ?",
+      at,
+      reason,
+      work.summarise ? "pending" : "skipped",
+      work.archive ? "pending" : "none",
+      Date.parse(at),
+    );
+  }
+
+  /** Soft delete: invisible everywhere; a discarded conversation is not turned into memory or archived. */
+  softDelete(at: string): void {
+    this.sql.exec(
+      `UPDATE session SET is_deleted = 1, deleted_at = ?,
+         ended_at = coalesce(ended_at, ?), end_reason = coalesce(end_reason, 'deleted'),
+         summary_state = CASE summary_state WHEN 'pending' THEN 'skipped' ELSE summary_state END,
+         archive_state = CASE archive_state WHEN 'pending' THEN 'skipped' ELSE archive_state END`,
+      at,
+      at,
+    );
+  }
+
+  summaryDone(): void {
+    this.sql.exec("UPDATE session SET summary_state = 'done', processed_for_ltm = 1");
+  }
+}

@@ -1,0 +1,144 @@
+import type { MessageView, RecalledSummary } from "../session-types";
+import { type DutyConfig, nextAlarmAt } from "./duties";
+import { hasSchema, type MessageRecord, migrate, type SessionRecord, type TurnRecord } from "./schema";
+import { IndexedChange, LocalChange } from "./store-changes";
+import { messagePages, type SummaryDigest, summaryDigest, transcriptStream } from "./transcript";
+import { toMessage } from "./views";
+
+/** First D1 retry of a committed change, unless the inline write confirms it first. */
+export const INDEX_RETRY_FIRST_MS = 1_000;
+
+/**
+ * One session's storage. Only the session object constructs it, and nothing
+ * else touches the object's storage. Reads are plain methods; every change
+ * goes through `commit` (columns the D1 index mirrors: the change, the
+ * pending index update and the alarm, together) or `update` (the object's
+ * own bookkeeping, which the index does not see). The change types make the
+ * difference: only a commit can change a mirrored column.
+ */
+export class SessionStore {
+  private readonly sql: SqlStorage;
+  /** False until the session is created: probing an unknown id must write nothing. */
+  private exists: boolean;
+
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly config: DutyConfig,
+  ) {
+    this.sql = storage.sql;
+    this.exists = hasSchema(this.sql);
+    // Only an existing session's schema is brought up to date; a new one gets it with its first commit.
+    if (this.exists) migrate(this.sql);
+  }
+
+  load(): SessionRecord | null {
+    if (!this.exists) return null;
+    return this.sql.exec<SessionRecord>("SELECT * FROM session").toArray()[0] ?? null;
+  }
+
+  mustLoad(): SessionRecord {
+    const s = this.load();
+    if (!s) throw new Error("session record missing after write");
+    return s;
+  }
+
+  // ----------------------------------------------------------------- reads
+
+  /** The newest `limit` messages before `before` (a seq), oldest first: cost depends on `limit` only. */
+  messagesBefore(before: number, limit: number): MessageView[] {
+    if (limit <= 0) return [];
+    return this.sql
+      .exec<MessageRecord>("SELECT * FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?", before, limit)
+      .toArray()
+      .reverse()
+      .map(toMessage);
+  }
+
+  /** The user's summaries as they were when the session started (the `memory` table). */
+  recalledSummaries(): RecalledSummary[] {
+    return this.sql
+      .exec<{ session_id: string; summary: string; key_topics: string; created_at: string }>(
+        "SELECT session_id, summary, key_topics, created_at FROM memory ORDER BY position",
+      )
+      .toArray()
+      .map((m) => ({ ...m, key_topics: JSON.parse(m.key_topics) as string[] }));
+  }
+
+  /** The documents the service's latest answer cited. */
+  citedDocuments(): string[] {
+    return JSON.parse(this.load()?.cited_documents ?? "[]") as string[];
+  }
+
+  /** The record kept under a request's token, if any (see turn-records.ts). */
+  turnRecord(token: string): TurnRecord | null {
+    if (!this.exists) return null;
+    return (
+      this.sql
+        .exec<TurnRecord>("SELECT state, response, pending, created_at FROM idempotency WHERE key = ?", token)
+        .toArray()[0] ?? null
+    );
+  }
+
+  messageRows(): number {
+    return this.exists ? this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM messages").one().n : 0;
+  }
+
+  pages(upTo: number): Generator<MessageView[]> {
+    return messagePages(this.sql, upTo);
+  }
+
+  transcript(upTo: number): ReadableStream<Uint8Array> {
+    return transcriptStream(this.sql, upTo);
+  }
+
+  digest(total: number): SummaryDigest {
+    return summaryDigest(this.sql, total);
+  }
+
+  // --------------------------------------------------------------- changes
+
+  /**
+   * The only way to change a column the D1 index mirrors: the change, the
+   * version bump that records the pending index update and its first retry
+   * time, in one transaction; the alarm is derived and set in the same turn,
+   * so a crash before D1 confirms still leads to a retry.
+   */
+  commit(change: (tx: IndexedChange) => void): SessionRecord {
+    const now = Date.now();
+    this.storage.transactionSync(() => {
+      if (!this.exists) migrate(this.sql);
+      change(new IndexedChange(this.sql));
+      this.sql.exec(
+        "UPDATE session SET index_version = index_version + 1, index_retry_at = coalesce(index_retry_at, ?)",
+        now + INDEX_RETRY_FIRST_MS,
+      );
+    });
+    this.exists = true;
+    void this.armAlarm(now);
+    return this.mustLoad();
+  }
+
+  /** A change of the object's own bookkeeping, which the index does not mirror. */
+  update(change: (tx: LocalChange) => void): SessionRecord {
+    this.storage.transactionSync(() => change(new LocalChange(this.sql)));
+    return this.mustLoad();
+  }
+
+  /** Sets (or clears) the one alarm from the stored duties. */
+  armAlarm(now = Date.now()): Promise<void> {
+    const due = nextAlarmAt(this.load(), this.config, now);
+    return due === null ? this.storage.deleteAlarm() : this.storage.setAlarm(due);
+  }
+
+  /** An alarm at a fixed time, whatever the duties say: the last-retry fallback of a failing alarm. */
+  alarmAt(time: number): Promise<void> {
+    return this.storage.setAlarm(time);
+  }
+
+  /** Purge: every row and the alarm; the object is as if never created. */
+  async deleteAll(): Promise<void> {
+    await this.storage.deleteAlarm();
+    await this.storage.deleteAll();
+    this.exists = false;
+  }
+}
