@@ -7,7 +7,7 @@ import { EmbeddedAnswerProvider } from "../src/answer/embedded";
 import type { AnswerProvider } from "../src/answer/provider";
 import { UpstreamAnswerProvider } from "../src/answer/upstream";
 import { WorkersAiAnswerProvider } from "../src/answer/workers-ai";
-import type { AiRunner } from "../src/memory/workers-ai";
+import type { AiRunner } from "../src/lib/ai";
 import type { SessionObject } from "../src/session-object";
 import { api, chat, freshTenant, loadDocument, stubFor } from "./helpers";
 

@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { answerProviderFor } from "../src/answer";
-import type { AiRunner } from "../src/memory/workers-ai";
+import type { AiRunner } from "../src/lib/ai";
 import type { SessionObject } from "../src/session-object";
 import { api, type Caller, chat, freshTenant, newSession, sessionWithTurns, stubFor, summaryRows } from "./helpers";
 

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ConfigError, getConfig } from "../src/config";
+import type { AiRunner } from "../src/lib/ai";
 import { summarizerFor } from "../src/memory";
-import type { AiRunner } from "../src/memory/workers-ai";
 import type { MessageView } from "../src/session-types";
 
 /** A fake Workers AI binding at its real shape (run(model, {messages}) → {response}) that records the model asked. */

@@ -2,8 +2,9 @@ import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { splitPassages } from "../src/knowledge/chunk";
-import { retrieve, stemsOf } from "../src/knowledge/retrieve";
+import { retrieve } from "../src/knowledge/retrieve";
 import { TenantKnowledge } from "../src/knowledge/store";
+import { stemsOf } from "../src/text/match";
 import { chat, freshTenant, loadDocument } from "./helpers";
 
 /** Pieces that mean something to FTS5's query syntax, or to Unicode, mixed with plain words. */

@@ -3,8 +3,8 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import policy from "../examples/tavmunka-szabalyzat.md?raw";
 import { WorkersAiAnswerProvider } from "../src/answer/workers-ai";
+import type { AiRunner } from "../src/lib/ai";
 import { deltas } from "../src/lib/deltas";
-import type { AiRunner } from "../src/memory/workers-ai";
 import type { SessionObject } from "../src/session-object";
 import { api, authHeaders, type Caller, chat, freshTenant, loadDocument, stubFor } from "./helpers";
 

@@ -1,8 +1,9 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { AiRunner } from "../src/lib/ai";
 import { summarizerFor } from "../src/memory";
-import { type AiRunner, WorkersAiSummarizer } from "../src/memory/workers-ai";
+import { WorkersAiSummarizer } from "../src/memory/workers-ai";
 import type { SessionObject } from "../src/session-object";
 
 /** README: "after three model failures the embedded summariser takes over". */

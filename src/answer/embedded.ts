@@ -1,6 +1,8 @@
-import { mentions, stemsOf, WEIGHT } from "../knowledge/retrieve";
-import { splitSentences } from "../memory/text";
-import { detectLanguage } from "./language";
+import { WEIGHT } from "../knowledge/retrieve";
+import { clip } from "../text/clip";
+import { detectLanguage } from "../text/language";
+import { mentions, stemsOf } from "../text/match";
+import { splitSentences } from "../text/terms";
 import { type Answer, type AnswerInput, type AnswerProvider, sourcesOf } from "./provider";
 
 const MAX_SENTENCES = 3;
@@ -10,7 +12,6 @@ const withoutHeadings = (text: string) =>
     .split("\n")
     .filter((line) => !/^\s*#/.test(line))
     .join("\n");
-const clip = (text: string, max = 160) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /**
  * The offline default: answers only from the tenant's retrieved passages,

@@ -1,5 +1,5 @@
 import { getConfig } from "../config";
-import type { AiRunner } from "../memory/workers-ai";
+import { aiBinding } from "../lib/ai";
 import { EmbeddedAnswerProvider } from "./embedded";
 import type { AnswerProvider } from "./provider";
 import { UpstreamAnswerProvider } from "./upstream";
@@ -12,6 +12,7 @@ export function answerProviderFor(env: Env): AnswerProvider {
   const config = getConfig(env);
   if (config.ANSWER_URL)
     return new UpstreamAnswerProvider(config.ANSWER_URL, config.ANSWER_TIMEOUT_MS, env.ANSWER_TOKEN);
-  if (env.AI) return new WorkersAiAnswerProvider(env.AI as unknown as AiRunner, config.AI_CHAT_MODEL);
+  const ai = aiBinding(env);
+  if (ai) return new WorkersAiAnswerProvider(ai, config.AI_CHAT_MODEL);
   return new EmbeddedAnswerProvider();
 }

@@ -1,6 +1,6 @@
-import type { AiRunner } from "../memory/workers-ai";
+import type { AiRunner } from "../lib/ai";
 import type { MessageView } from "../session-types";
-import { detectLanguage } from "./language";
+import { detectLanguage } from "../text/language";
 import { type Answer, AnswerError, type AnswerInput, type AnswerProvider, sourcesOf } from "./provider";
 
 const SYSTEM_PROMPT =

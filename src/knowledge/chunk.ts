@@ -1,4 +1,4 @@
-import { splitSentences } from "../memory/text";
+import { splitSentences } from "../text/terms";
 
 /** Passages of about this many characters: big enough to carry an answer, small enough to cite. */
 const TARGET_CHARS = 700;

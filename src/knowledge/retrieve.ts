@@ -1,5 +1,5 @@
-import { contentTerms } from "../memory/text";
 import type { MessageView } from "../session-types";
+import { mentions, stemsOf } from "../text/match";
 import type { Passage, TenantKnowledge } from "./store";
 
 const CANDIDATES = 12;
@@ -14,16 +14,6 @@ const KEEP_RATIO = 0.75;
 export const WEIGHT = { own: 10, citedBefore: 6, inherited: 1 } as const;
 /** Earlier user questions that still shape a follow-up ("And how many days?"). */
 const FOLLOW_UP_TURNS = 2;
-
-/** Diacritics-insensitive form, like the FTS tokenizer's. */
-export const fold = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
-
-export const stemsOf = (text: string) => [...new Set(contentTerms(text).map(([stem]) => fold(stem)))];
-
-/** True if a word of `text` starts with the stem (the same loose match FTS prefix queries make). */
-export function mentions(textStems: string[], stem: string): boolean {
-  return textStems.some((w) => w.startsWith(stem) || (w.length >= 4 && stem.startsWith(w)));
-}
 
 export interface Retrieval {
   passages: Passage[];

@@ -1,12 +1,12 @@
-import { detectLanguage } from "../answer/language";
 import type { MessageView } from "../session-types";
+import { clip } from "../text/clip";
+import { detectLanguage } from "../text/language";
+import { contentTerms, splitSentences } from "../text/terms";
 import type { Summarizer, SummaryDraft } from "./summarizer";
-import { contentTerms, splitSentences } from "./text";
 
 const MAX_TOPICS = 6;
 const MAX_QUESTIONS = 3;
 const MAX_KEY_SENTENCES = 2;
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /**
  * The embedded summariser: offline, deterministic, extractive. Topics are the

@@ -1,12 +1,8 @@
-import { detectLanguage } from "../answer/language";
+import type { AiRunner } from "../lib/ai";
 import type { MessageView } from "../session-types";
+import { detectLanguage } from "../text/language";
 import { ExtractiveSummarizer } from "./extractive";
 import type { Summarizer, SummaryDraft } from "./summarizer";
-
-/** The part of the Workers AI binding we use (so tests can fake exactly this). */
-export interface AiRunner {
-  run(model: string, input: { messages: { role: string; content: string }[]; stream?: boolean }): Promise<unknown>;
-}
 
 /** The newest part of a long transcript that fits the model's context. */
 const MAX_TRANSCRIPT_CHARS = 12_000;

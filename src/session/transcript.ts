@@ -1,4 +1,5 @@
 import type { MessageView } from "../session-types";
+import { clip } from "../text/clip";
 import type { MessageRecord } from "./schema";
 import { toMessage } from "./views";
 
@@ -86,8 +87,7 @@ export interface SummaryDigest {
  * size is summarised in the same memory and time.
  */
 export function summaryDigest(sql: SqlStorage, total: number): SummaryDigest {
-  const clip = (m: MessageView): MessageView =>
-    m.content.length > DIGEST_CLIP ? { ...m, content: `${m.content.slice(0, DIGEST_CLIP)}…` } : m;
+  const clipped = (m: MessageView): MessageView => ({ ...m, content: clip(m.content, DIGEST_CLIP) });
   const head = sql
     .exec<MessageRecord>("SELECT * FROM messages ORDER BY seq LIMIT ?", DIGEST_ENDS)
     .toArray()
@@ -98,7 +98,7 @@ export function summaryDigest(sql: SqlStorage, total: number): SummaryDigest {
     .toArray()
     .reverse()
     .map(toMessage);
-  const messages = [...head, ...tail].map(clip);
+  const messages = [...head, ...tail].map(clipped);
   return {
     messages,
     total,
