@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env";
-import { requireAuth } from "./auth";
 import { getConfig } from "./config";
 import { handleError } from "./error-handler";
 import { errorBody } from "./errors";
-import { limitBody } from "./lib/limits";
 import { scheduledSweep } from "./lifecycle/sweep";
+import { requireAuth } from "./middleware/auth";
+import { limitBody } from "./middleware/body-limit";
 import { requestContext } from "./middleware/request-context";
 import { adminRoutes } from "./routes/admin";
 import { chatRoutes } from "./routes/chat";

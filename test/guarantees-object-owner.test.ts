@@ -1,9 +1,9 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { sessionStub } from "../src/client/stubs";
 import { archivePrefix } from "../src/memory/archive";
 import type { Owner } from "../src/session-types";
-import { sessionStub } from "../src/sessions";
 import { api, freshTenant, sessionWithTurns, stubFor } from "./helpers";
 
 /**

@@ -1,8 +1,9 @@
 import type { Config } from "../config";
 import { type Claim, requestFingerprint, runKeyed, type Work } from "../idempotency/claims";
 import type { ChatResponse, Outcome, Owner, TurnEvent } from "../session-types";
-import { refusalError, sessionIds, sessionStub } from "../sessions";
 import { capAfterCreate, memoryForNewSession } from "./new-session";
+import { refusalError } from "./refusals";
+import { sessionIds, sessionStub } from "./stubs";
 
 export interface ChatRequest {
   owner: Owner;

@@ -1,8 +1,8 @@
 import type { Config } from "../config";
 import { errorText, log } from "../lib/log";
-import { enforceSessionCap } from "../lifecycle/session-cap";
 import { recentMemory } from "../memory/recall";
 import type { Caller, RecalledSummary } from "../session-types";
+import { enforceSessionCap } from "./session-cap";
 
 /**
  * The user's recent summaries for a new session. Long-term memory is

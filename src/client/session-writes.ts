@@ -1,9 +1,10 @@
 import type { Config } from "../config";
 import { requestFingerprint, runKeyed } from "../idempotency/claims";
 import type { JsonObject, MessageView, Owner, Role, SessionInfo } from "../session-types";
-import { refusalError, sessionIds, sessionStub } from "../sessions";
 import { leaseMs } from "./chat";
 import { capAfterCreate, memoryForNewSession } from "./new-session";
+import { refusalError } from "./refusals";
+import { sessionIds, sessionStub } from "./stubs";
 
 /** POST /api/sessions: a new empty session (201), under the request's Idempotency-Key. */
 export async function createSession(

@@ -1,9 +1,9 @@
+import { sessionStub } from "../client/stubs";
 import { TenantSessionMaintenance } from "../db/session-index";
 import { ledgerFor } from "../idempotency/claims";
 import { archivePrefix } from "../memory/archive";
 import { TenantMemory } from "../memory/store";
 import type { Owner, PurgeReport } from "../session-types";
-import { sessionStub } from "../sessions";
 
 const PARALLEL = 10;
 

@@ -1,8 +1,8 @@
+import { sessionStub } from "../client/stubs";
 import { type Config, getConfig } from "../config";
 import type { Keyset } from "../db/keyset";
 import { forgetTombstones, TenantSessionMaintenance, tenantsWithSweepWork } from "../db/session-index";
 import { log } from "../lib/log";
-import { sessionStub } from "../sessions";
 
 /** Sessions handled at once, and at most per run, so one sweep stays within a request's limits. */
 const BATCH = 25;

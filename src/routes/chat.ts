@@ -2,20 +2,16 @@ import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
-import { assertUserContext } from "../auth";
 import { chatTurn } from "../client/chat";
 import { ApiError, type ErrorBody, errorBody } from "../errors";
+import { idempotencyKeyOf } from "../idempotency/header";
 import { deltas } from "../lib/deltas";
-import { assertTextWithinLimit, idempotencyKeyOf } from "../lib/limits";
+import { assertTextWithinLimit } from "../lib/limits";
 import { errorText, log } from "../lib/log";
 import { jsonBody } from "../lib/validate";
+import { assertUserContext, userContextSchema } from "../middleware/user-context";
 import type { ChatResponse, TurnEvent } from "../session-types";
 import { EventQueue } from "./sse-queue";
-
-export const userContextSchema = z.object({
-  tenant_id: z.number().int(),
-  user_id: z.number().int(),
-});
 
 const chatBody = z.object({
   query: z.string().refine((q) => q.trim().length > 0, "must not be empty"),

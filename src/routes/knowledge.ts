@@ -7,7 +7,7 @@ import { TenantKnowledge } from "../knowledge/store";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { assertCharsWithinLimit, charCount } from "../lib/limits";
 import { jsonBody, queryParams } from "../lib/validate";
-import { requireAdmin } from "./admin";
+import { requireAdmin } from "../middleware/admin";
 
 /** A document body of up to 200,000 characters (about a 60-page policy). */
 export const MAX_DOCUMENT_CHARS = 200_000;

@@ -1,21 +1,22 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
-import { assertUserContext } from "../auth";
+import { unwrap } from "../client/refusals";
 import { appendMessage, createSession } from "../client/session-writes";
+import { ownedSessionId, sessionIds, sessionStub } from "../client/stubs";
 import type { Config } from "../config";
 import type { ChatSessionRow } from "../db/schema";
 import { TenantSessionIndex } from "../db/session-index";
 import { ApiError, notFound } from "../errors";
+import { idempotencyKeyOf } from "../idempotency/header";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { MAX_JSON_DEPTH, withinDepth } from "../lib/json-depth";
-import { assertMetadataWithinLimit, assertTextWithinLimit, idempotencyKeyOf } from "../lib/limits";
+import { assertMetadataWithinLimit, assertTextWithinLimit } from "../lib/limits";
 import { errorText, log } from "../lib/log";
 import { jsonBody, queryParams } from "../lib/validate";
 import { archiveKey } from "../memory/archive";
+import { assertUserContext, userContextSchema } from "../middleware/user-context";
 import type { SessionInfo, SessionStatus } from "../session-types";
-import { ownedSessionId, sessionIds, sessionStub, unwrap } from "../sessions";
-import { userContextSchema } from "./chat";
 
 const createBody = z.object({ user_context: userContextSchema.optional() });
 

@@ -1,8 +1,8 @@
 import { createMiddleware } from "hono/factory";
 import { verify } from "hono/jwt";
 import { z } from "zod";
-import type { AppEnv, Identity } from "./app-env";
-import { ApiError } from "./errors";
+import type { AppEnv, Identity } from "../app-env";
+import { ApiError } from "../errors";
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
@@ -40,13 +40,3 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   c.set("identity", identity);
   await next();
 });
-
-/** The seed's `user_context` in a body must name the token's own identity. */
-export function assertUserContext(
-  identity: Identity,
-  userContext: { tenant_id: number; user_id: number } | undefined,
-): void {
-  if (userContext && (userContext.tenant_id !== identity.tenantId || userContext.user_id !== identity.userId)) {
-    throw new ApiError(403, "forbidden", "user_context does not match the authenticated user");
-  }
-}

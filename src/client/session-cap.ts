@@ -1,7 +1,7 @@
 import type { Config } from "../config";
 import { TenantSessionMaintenance } from "../db/session-index";
 import type { Owner } from "../session-types";
-import { sessionStub } from "../sessions";
+import { sessionStub } from "./stubs";
 
 /**
  * MAX_SESSIONS_PER_USER: after a create, the user's least recently active
