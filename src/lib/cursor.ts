@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Keyset } from "../db/keyset";
 import { ApiError } from "../errors";
 
@@ -15,3 +16,10 @@ export function decodeCursor(raw: string | undefined): Keyset | undefined {
   }
   throw new ApiError(400, "invalid_request", "cursor: not a cursor this API returned");
 }
+
+/** The query of every keyset-paginated list: `limit` (1–100) and the opaque `cursor` a previous page returned. */
+export const pageQuery = (defaultLimit: number) =>
+  z.object({
+    limit: z.coerce.number().int().min(1).max(100).default(defaultLimit),
+    cursor: z.string().optional(),
+  });

@@ -4,7 +4,7 @@ import type { AppEnv } from "../app-env";
 import type { KnowledgeDocumentRow } from "../db/schema";
 import { notFound } from "../errors";
 import { TenantKnowledge } from "../knowledge/store";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { decodeCursor, encodeCursor, pageQuery } from "../lib/cursor";
 import { assertCharsWithinLimit, charCount } from "../lib/limits";
 import { jsonBody, queryParams } from "../lib/validate";
 import { requireAdmin } from "../middleware/admin";
@@ -23,10 +23,7 @@ const documentBody = z.object({
   tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
 });
 
-const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().optional(),
-});
+const listQuery = pageQuery(20);
 
 const summaryView = (d: KnowledgeDocumentRow) => ({
   id: d.id,

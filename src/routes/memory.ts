@@ -1,15 +1,11 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import type { SessionSummaryRow } from "../db/schema";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { decodeCursor, encodeCursor, pageQuery } from "../lib/cursor";
 import { queryParams } from "../lib/validate";
 import { TenantMemory } from "../memory/store";
 
-const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(10),
-  cursor: z.string().optional(),
-});
+const listQuery = pageQuery(10);
 
 export const summaryView = (r: SessionSummaryRow) => ({
   id: r.id,

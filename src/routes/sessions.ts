@@ -5,26 +5,22 @@ import { unwrap } from "../client/refusals";
 import { appendMessage, createSession } from "../client/session-writes";
 import { ownedSessionId, sessionIds, sessionStub } from "../client/stubs";
 import type { Config } from "../config";
-import type { ChatSessionRow } from "../db/schema";
 import { TenantSessionIndex } from "../db/session-index";
 import { ApiError, notFound } from "../errors";
 import { idempotencyKeyOf } from "../idempotency/header";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { decodeCursor, encodeCursor, pageQuery } from "../lib/cursor";
 import { MAX_JSON_DEPTH, withinDepth } from "../lib/json-depth";
 import { assertMetadataWithinLimit, assertTextWithinLimit } from "../lib/limits";
 import { errorText, log } from "../lib/log";
 import { jsonBody, queryParams } from "../lib/validate";
 import { archiveKey } from "../memory/archive";
 import { assertUserContext, userContextSchema } from "../middleware/user-context";
-import type { SessionInfo, SessionStatus } from "../session-types";
+import { sessionInfo } from "../session/views";
+import type { SessionStatus } from "../session-types";
 
 const createBody = z.object({ user_context: userContextSchema.optional() });
 
-const listQuery = z.object({
-  status: z.enum(["active", "ended", "all"]).default("active"),
-  limit: z.coerce.number().int().min(1).max(100).default(10),
-  cursor: z.string().optional(),
-});
+const listQuery = pageQuery(10).extend({ status: z.enum(["active", "ended", "all"]).default("active") });
 
 const historyQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).optional(),
@@ -57,18 +53,6 @@ function cacheControl(config: Config, status: SessionStatus): string {
     ? `private, max-age=${config.SESSION_CACHE_TTL_SEC}`
     : "no-store";
 }
-
-const rowToInfo = (r: ChatSessionRow): SessionInfo => ({
-  id: r.id,
-  tenant_id: r.tenantId,
-  user_id: r.userId,
-  status: r.endedAt === null ? "active" : "ended",
-  created_at: r.createdAt,
-  last_message_at: r.lastMessageAt,
-  message_count: r.messageCount,
-  ended_at: r.endedAt,
-  processed_for_ltm: r.processedForLtm,
-});
 
 /** The session named in the path, if it was issued to the caller (else 404); noted for the access log. */
 async function pathSession(c: Context<AppEnv>): Promise<string> {
@@ -128,7 +112,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     const who = c.get("identity");
     const index = new TenantSessionIndex(c.env.DB, who.tenantId);
     const page = await index.listForUser(who.userId, q.status, q.limit, decodeCursor(q.cursor));
-    return c.json({ sessions: page.rows.map(rowToInfo), next_cursor: encodeCursor(page.next) });
+    return c.json({ sessions: page.rows.map(sessionInfo), next_cursor: encodeCursor(page.next) });
   })
   .get("/:id", async (c) => {
     const id = await pathSession(c);
