@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { archiveKey } from "../src/memory/archive";
+import { archiveKey } from "../src/session/archive-keys";
 import { api, authHeaders, freshTenant, sessionWithTurns } from "./helpers";
 
 async function transcript(me: { tenant: number; user: number }, id: string) {

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { archivePrefix } from "../src/memory/archive";
+import { archivePrefix } from "../src/session/archive-keys";
 import { api, backdate, type Caller, freshTenant, sessionWithTurns, stubFor } from "./helpers";
 
 const count = (sql: string, ...args: unknown[]) =>

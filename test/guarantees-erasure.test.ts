@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { archiveKey, archivePrefix } from "../src/memory/archive";
+import { archiveKey, archivePrefix } from "../src/session/archive-keys";
 import { api, type Caller, freshTenant } from "./helpers";
 
 /** A summary row with no session index row behind it (as left by a lost purge). */

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { archivePrefix } from "../src/memory/archive";
+import { archivePrefix } from "../src/session/archive-keys";
 import { api, type Caller, freshTenant, loadDocument, sessionWithTurns, summaryRows } from "./helpers";
 
 const tenantA = freshTenant();

@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sessionStub } from "../src/client/stubs";
-import { archivePrefix } from "../src/memory/archive";
+import { archivePrefix } from "../src/session/archive-keys";
 import type { Owner } from "../src/session-types";
 import { api, freshTenant, sessionWithTurns, stubFor } from "./helpers";
 

@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { archiveKey } from "../src/memory/archive";
+import { archiveKey } from "../src/session/archive-keys";
 import { api, authHeaders, freshTenant, newSession, stubFor, summaryRows } from "./helpers";
 
 const MESSAGES = 2_650;

@@ -1,7 +1,7 @@
 import type { Config } from "../config";
 import { type Claim, requestFingerprint, runKeyed, type Work } from "../idempotency/claims";
 import type { ChatResponse, Outcome, Owner, TurnEvent } from "../session-types";
-import { capAfterCreate, memoryForNewSession } from "./new-session";
+import { capAfterCreate, recallForNewSession } from "./new-session";
 import { refusalError } from "./refusals";
 import { sessionIds, sessionStub } from "./stubs";
 
@@ -75,7 +75,7 @@ async function turnIn(
     }
   }
   const ids = sessionIds(env);
-  const recalled = await memoryForNewSession(env, config, req.owner);
+  const recalled = await recallForNewSession(env, config, req.owner);
   let id = claim.sessionId ?? (await ids.mint(req.owner));
   let created = await sessionStub(env, id).chat(req.owner, { ...turn, createAs: id, recalled });
   if (!created.ok && (created.refusal === "not_found" || created.refusal === "ended")) {

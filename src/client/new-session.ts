@@ -1,6 +1,6 @@
 import type { Config } from "../config";
 import { errorText, log } from "../lib/log";
-import { recentMemory } from "../memory/recall";
+import { recallSummaries } from "../memory/recall";
 import type { Caller, RecalledSummary } from "../session-types";
 import { enforceSessionCap } from "./session-cap";
 
@@ -9,9 +9,9 @@ import { enforceSessionCap } from "./session-cap";
  * context, not a precondition: if D1 cannot be read the session starts
  * without it rather than failing.
  */
-export async function memoryForNewSession(env: Env, config: Config, owner: Caller): Promise<RecalledSummary[]> {
+export async function recallForNewSession(env: Env, config: Config, owner: Caller): Promise<RecalledSummary[]> {
   try {
-    return await recentMemory(env, owner, config.LTM_CONTEXT_SUMMARIES);
+    return await recallSummaries(env, owner, config.LTM_CONTEXT_SUMMARIES);
   } catch (err) {
     log("warn", "memory_unavailable", { ...callerFields(owner), error: errorText(err) });
     return [];

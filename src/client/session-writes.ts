@@ -2,7 +2,7 @@ import type { Config } from "../config";
 import { requestFingerprint, runKeyed } from "../idempotency/claims";
 import type { JsonObject, MessageView, Owner, Role, SessionInfo } from "../session-types";
 import { leaseMs } from "./chat";
-import { capAfterCreate, memoryForNewSession } from "./new-session";
+import { capAfterCreate, recallForNewSession } from "./new-session";
 import { refusalError } from "./refusals";
 import { sessionIds, sessionStub } from "./stubs";
 
@@ -22,13 +22,13 @@ export async function createSession(
     owner,
     { key, fingerprint, proposedSessionId, leaseMs: leaseMs(config) },
     async (claim) => {
-      const memory = await memoryForNewSession(env, config, owner);
+      const recalled = await recallForNewSession(env, config, owner);
       let id = claim.sessionId ?? (await ids.mint(owner));
-      let made = await sessionStub(env, id).create(owner, id, memory);
+      let made = await sessionStub(env, id).create(owner, id, recalled);
       if (!made.ok) {
         // The key's first attempt made this session and it was deleted since: never resurrect it.
         id = await ids.mint(owner);
-        made = await sessionStub(env, id).create(owner, id, memory);
+        made = await sessionStub(env, id).create(owner, id, recalled);
       }
       if (!made.ok) return { kind: "refused", error: refusalError(made.refusal) };
       if (made.value.created) await capAfterCreate(env, config, owner, id);

@@ -1,8 +1,8 @@
 import { sessionStub } from "../client/stubs";
 import { TenantSessionMaintenance } from "../db/session-index";
 import { ledgerFor } from "../idempotency/claims";
-import { archivePrefix } from "../memory/archive";
-import { TenantMemory } from "../memory/store";
+import { TenantSummaries } from "../memory/summary-store";
+import { archivePrefix } from "../session/archive-keys";
 import type { Owner, PurgeReport } from "../session-types";
 
 const PARALLEL = 10;
@@ -30,7 +30,7 @@ export async function eraseUser(env: Env, owner: Owner): Promise<ErasureReport> 
       report.archives += p.archives;
     }
   }
-  report.summaries += await new TenantMemory(env.DB, owner.tenantId).deleteForUser(owner.userId);
+  report.summaries += await new TenantSummaries(env.DB, owner.tenantId).deleteForUser(owner.userId);
   if (env.ARCHIVE) {
     let cursor: string | undefined;
     do {

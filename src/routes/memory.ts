@@ -3,7 +3,7 @@ import type { AppEnv } from "../app-env";
 import type { SessionSummaryRow } from "../db/schema";
 import { decodeCursor, encodeCursor, pageQuery } from "../lib/cursor";
 import { queryParams } from "../lib/validate";
-import { TenantMemory } from "../memory/store";
+import { TenantSummaries } from "../memory/summary-store";
 
 const listQuery = pageQuery(10);
 
@@ -24,6 +24,10 @@ export const summaryView = (r: SessionSummaryRow) => ({
 export const memoryRoutes = new Hono<AppEnv>().get("/", queryParams(listQuery), async (c) => {
   const q = c.req.valid("query");
   const who = c.get("identity");
-  const page = await new TenantMemory(c.env.DB, who.tenantId).listForUser(who.userId, q.limit, decodeCursor(q.cursor));
+  const page = await new TenantSummaries(c.env.DB, who.tenantId).listForUser(
+    who.userId,
+    q.limit,
+    decodeCursor(q.cursor),
+  );
   return c.json({ summaries: page.rows.map(summaryView), next_cursor: encodeCursor(page.next) });
 });

@@ -13,8 +13,8 @@ import { MAX_JSON_DEPTH, withinDepth } from "../lib/json-depth";
 import { assertMetadataWithinLimit, assertTextWithinLimit } from "../lib/limits";
 import { errorText, log } from "../lib/log";
 import { jsonBody, queryParams } from "../lib/validate";
-import { archiveKey } from "../memory/archive";
 import { assertUserContext, userContextSchema } from "../middleware/user-context";
+import { archiveKey } from "../session/archive-keys";
 import { sessionInfo } from "../session/views";
 import type { SessionStatus } from "../session-types";
 

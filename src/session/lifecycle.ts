@@ -1,9 +1,9 @@
 import type { Config } from "../config";
 import { TenantSessionMaintenance } from "../db/session-index";
 import { nowIso } from "../lib/time";
-import { archiveKey } from "../memory/archive";
-import { TenantMemory } from "../memory/store";
+import { TenantSummaries } from "../memory/summary-store";
 import type { EndReason, Outcome, Owner, PurgeReport, RecalledSummary, SessionInfo } from "../session-types";
+import { archiveKey } from "./archive-keys";
 import { isIdle, isPurgeDue } from "./duties";
 import type { IndexOutbox } from "./outbox";
 import type { PostEndWork } from "./post-end";
@@ -87,7 +87,7 @@ export class SessionLifecycle {
     await this.outbox.close();
     try {
       const messages = this.store.messageRows();
-      const summaries = await new TenantMemory(this.env.DB, s.tenant_id).deleteForSession(s.id);
+      const summaries = await new TenantSummaries(this.env.DB, s.tenant_id).deleteForSession(s.id);
       let archives = 0;
       const key = archiveKey(s.tenant_id, s.user_id, s.id);
       if (this.env.ARCHIVE && (await this.env.ARCHIVE.head(key))) {

@@ -1,8 +1,8 @@
 import { errorText, log } from "../lib/log";
 import { MINUTE_MS, nowIso, SECOND_MS } from "../lib/time";
 import { ExtractiveSummarizer } from "../memory";
-import { archiveKey } from "../memory/archive";
-import { TenantMemory } from "../memory/store";
+import { TenantSummaries } from "../memory/summary-store";
+import { archiveKey } from "./archive-keys";
 import type { SessionDeps } from "./deps";
 import type { SessionRecord } from "./schema";
 import type { SessionStore } from "./store";
@@ -52,7 +52,7 @@ export class PostEndWork {
     const summarizer = s.summary_attempts < MODEL_SUMMARY_ATTEMPTS ? this.deps().summarizer : this.fallback;
     try {
       const draft = await summarizer.summarize(digest.messages, digest.total);
-      await new TenantMemory(this.env.DB, s.tenant_id).insertOnce({
+      await new TenantSummaries(this.env.DB, s.tenant_id).insertOnce({
         id: crypto.randomUUID(),
         tenantId: s.tenant_id,
         userId: s.user_id,

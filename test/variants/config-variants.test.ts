@@ -8,7 +8,7 @@ import {
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { getConfig } from "../../src/config";
-import { archiveKey, archivePrefix } from "../../src/memory/archive";
+import { archiveKey, archivePrefix } from "../../src/session/archive-keys";
 import worker from "../../src/worker";
 import {
   api,

@@ -4,7 +4,7 @@ import { type Keyset, pastKey, toPage } from "../db/keyset";
 import { chatSessions, type SessionSummaryRow, sessionSummaries } from "../db/schema";
 
 /** Long-term memory in D1, bound to one tenant like the session index. */
-export class TenantMemory {
+export class TenantSummaries {
   private readonly db;
 
   constructor(
