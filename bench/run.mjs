@@ -3,11 +3,12 @@
 // Starts its own `wrangler dev` on a separate port with a throwaway state dir, fills two sessions,
 // measures over loopback, prints a table and writes bench/results/latest.json.
 import { spawn, spawnSync } from "node:child_process";
-import { createHmac, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { mintToken } from "../scripts/lib/jwt.mjs";
 
 const { values } = parseArgs({
   options: { iterations: { type: "string", default: "200" }, port: { type: "string", default: "8799" } },
@@ -26,12 +27,8 @@ const state = mkdtempSync(join(tmpdir(), "kr-bench-"));
 const JWT_SECRET = randomBytes(16).toString("hex");
 const SESSION_ID_SECRET = randomBytes(16).toString("hex");
 
-const b64 = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
-function token(tenant, user) {
-  const unsigned = `${b64({ alg: "HS256", typ: "JWT" })}.${b64({ tenant_id: tenant, user_id: user, exp: Math.floor(Date.now() / 1000) + 7200 })}`;
-  return `${unsigned}.${createHmac("sha256", JWT_SECRET).update(unsigned).digest("base64url")}`;
-}
-const auth = { authorization: `Bearer ${token(1, 1)}`, "content-type": "application/json" };
+const token = await mintToken(JWT_SECRET, { tenantId: 1, userId: 1, ttlSeconds: 7200 });
+const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
 
 async function call(method, path, body) {
   const res = await fetch(`${BASE}${path}`, { method, headers: auth, body: body ? JSON.stringify(body) : undefined });

@@ -1,7 +1,7 @@
 // Prints a bearer token for the local service: npm run token -- --tenant 1 --user 1 [--role admin] [--ttl 86400]
-import { createHmac } from "node:crypto";
 import { parseArgs } from "node:util";
 import { readDevVars } from "./dev-vars.mjs";
+import { mintToken } from "./lib/jwt.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -26,13 +26,11 @@ const int = (name, v) => {
   return n;
 };
 
-const b64 = (obj) => Buffer.from(JSON.stringify(obj)).toString("base64url");
-const payload = {
-  tenant_id: int("tenant", values.tenant),
-  user_id: int("user", values.user),
-  exp: Math.floor(Date.now() / 1000) + int("ttl", values.ttl),
-  ...(values.role ? { role: values.role } : {}),
-};
-const unsigned = `${b64({ alg: "HS256", typ: "JWT" })}.${b64(payload)}`;
-const signature = createHmac("sha256", secret).update(unsigned).digest("base64url");
-console.log(`${unsigned}.${signature}`);
+console.log(
+  await mintToken(secret, {
+    tenantId: int("tenant", values.tenant),
+    userId: int("user", values.user),
+    role: values.role,
+    ttlSeconds: int("ttl", values.ttl),
+  }),
+);

@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import { sign } from "hono/jwt";
+import { mintToken } from "../scripts/lib/jwt.mjs";
 
 export interface Caller {
   tenant: number;
@@ -14,18 +14,8 @@ export function freshTenant(): number {
   return 1_000_000 + Math.floor(Math.random() * 1_000_000) * 100 + counter;
 }
 
-export async function tokenFor(who: Caller, claims: Record<string, unknown> = {}): Promise<string> {
-  return sign(
-    {
-      tenant_id: who.tenant,
-      user_id: who.user,
-      exp: Math.floor(Date.now() / 1000) + 3600,
-      ...(who.role ? { role: who.role } : {}),
-      ...claims,
-    },
-    env.JWT_SECRET,
-    "HS256",
-  );
+export function tokenFor(who: Caller, claims: Record<string, unknown> = {}): Promise<string> {
+  return mintToken(env.JWT_SECRET, { tenantId: who.tenant, userId: who.user, role: who.role, claims });
 }
 
 export async function authHeaders(who: Caller): Promise<Record<string, string>> {
