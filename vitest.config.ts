@@ -17,6 +17,16 @@ const VARIANT_VARS = {
   ENABLE_SESSION_CACHING: "false",
 };
 
+/**
+ * The `upstream` project (test/upstream/): turns go to an answer service at
+ * ANSWER_URL, which its tests fake at the HTTP boundary (the global fetch the
+ * provider calls), so a brand-new session's very first turn can fail.
+ */
+const UPSTREAM_VARS = {
+  ANSWER_URL: "https://router.upstream.test/answer",
+  ANSWER_TOKEN: "upstream-test-token",
+};
+
 export default defineConfig(async () => {
   const bindings = {
     JWT_SECRET: "test-secret-not-for-production",
@@ -31,13 +41,23 @@ export default defineConfig(async () => {
         miniflare: { bindings: { ...bindings, ...vars } },
       }),
     ],
-    test: { name, include, exclude, setupFiles: ["./test/setup.ts"] },
+    test: {
+      name,
+      include,
+      exclude,
+      setupFiles: ["./test/setup.ts"],
+    },
   });
   return {
     test: {
+      // Every request logs an access line; keep the output to what matters (tests that check logs spy on console).
+      onConsoleLog: (line: string) => !line.includes('"event":"request"'),
       projects: [
-        project("default", ["test/**/*.test.ts"], ["test/variants/**"], {}),
+        project("default", ["test/**/*.test.ts"], ["test/variants/**", "test/upstream/**", "test/unit/**"], {}),
         project("variants", ["test/variants/**/*.test.ts"], [], VARIANT_VARS),
+        project("upstream", ["test/upstream/**/*.test.ts"], [], UPSTREAM_VARS),
+        // Pure modules, in plain Node: no Workers runtime at all.
+        { test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" } },
       ],
     },
   };

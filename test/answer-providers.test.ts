@@ -9,13 +9,13 @@ import { UpstreamAnswerProvider } from "../src/answer/upstream";
 import { WorkersAiAnswerProvider } from "../src/answer/workers-ai";
 import type { AiRunner } from "../src/lib/ai";
 import type { SessionObject } from "../src/session-object";
-import { api, chat, freshTenant, loadDocument, stubFor } from "./helpers";
+import { api, chat, freshTenant, type Json, loadDocument, stubFor } from "./helpers";
 
 const UPSTREAM = "https://router.upstream.test/answer";
 
 /** A fake of the upstream HTTP service: scripted replies, and a record of what it was sent. */
 function fakeUpstream(replies: (() => Promise<Response>)[]) {
-  const received: any[] = [];
+  const received: Json[] = [];
   const fetcher = (async (_url: RequestInfo | URL, init?: RequestInit) => {
     received.push(JSON.parse(String(init?.body)));
     const next = replies.shift();

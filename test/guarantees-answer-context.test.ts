@@ -4,7 +4,17 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { answerProviderFor } from "../src/answer";
 import type { AiRunner } from "../src/lib/ai";
 import type { SessionObject } from "../src/session-object";
-import { api, type Caller, chat, freshTenant, newSession, sessionWithTurns, stubFor, summaryRows } from "./helpers";
+import {
+  api,
+  type Caller,
+  chat,
+  freshTenant,
+  type Json,
+  newSession,
+  sessionWithTurns,
+  stubFor,
+  summaryRows,
+} from "./helpers";
 
 const UPSTREAM = "https://router.upstream.test/answer";
 
@@ -36,7 +46,7 @@ afterEach(() => {
 describe("the upstream provider (ANSWER_URL) gets the user's memory and ANSWER_TOKEN", () => {
   it("sends the earlier summaries as memory and the token as its bearer, on every turn", async () => {
     const { me, earlier, summary } = await userWithMemory();
-    const sent: { url: string; authorization: string | null; body: any }[] = [];
+    const sent: { url: string; authorization: string | null; body: Json }[] = [];
     // The one external service, faked at the HTTP boundary the provider really uses.
     vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
       const request = new Request(input, init);

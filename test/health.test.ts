@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api } from "./helpers";
+import { api, type Json } from "./helpers";
 
 describe("GET /health", () => {
   it("is open and answers ok", async () => {
@@ -25,7 +25,7 @@ describe("a missing secret or a bad setting", () => {
       { ...env, ...overrides } as Env,
       createExecutionContext(),
     );
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as Json };
   };
 
   it.each(["JWT_SECRET", "SESSION_ID_SECRET"])("without %s, /health is a 503 naming it", async (name) => {

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, chat, freshTenant, newSession } from "./helpers";
+import { type ApiResult, api, chat, freshTenant, newSession } from "./helpers";
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
@@ -107,7 +107,7 @@ describe("GET /api/sessions", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res: any = await api(`/api/sessions?limit=2${cursor ? `&cursor=${cursor}` : ""}`, { as: me });
+      const res: ApiResult = await api(`/api/sessions?limit=2${cursor ? `&cursor=${cursor}` : ""}`, { as: me });
       expect(res.status).toBe(200);
       seen.push(...res.body.sessions.map((s: { id: string }) => s.id));
       cursor = res.body.next_cursor;

@@ -6,11 +6,11 @@ import { WorkersAiAnswerProvider } from "../src/answer/workers-ai";
 import type { AiRunner } from "../src/lib/ai";
 import { deltas } from "../src/lib/deltas";
 import type { SessionObject } from "../src/session-object";
-import { api, authHeaders, type Caller, chat, freshTenant, loadDocument, stubFor } from "./helpers";
+import { api, authHeaders, type Caller, chat, freshTenant, type Json, loadDocument, stubFor } from "./helpers";
 
 interface SseEvent {
   event: string;
-  data: any;
+  data: Json;
 }
 
 function parseSse(text: string): SseEvent[] {
