@@ -106,3 +106,14 @@ describe("log lines", () => {
     }
   });
 });
+
+describe("the access line names the route that answered", () => {
+  it.each([
+    ["/health", "/health"],
+    ["/api/nowhere", "/api/*"], // no route matched: the last middleware that ran
+  ])("%s → %s", async (path, route) => {
+    lines = [];
+    await api(path, { as: { tenant: freshTenant(), user: 1 }, headers: { "x-request-id": `route-${path}` } });
+    expect(parsed().find((l) => l.event === "request" && l.request_id === `route-${path}`)).toMatchObject({ route });
+  });
+});

@@ -25,7 +25,7 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
     user_id: identity?.userId,
     session_id: c.get("sessionId"),
     method: c.req.method,
-    route: routePath(c, -1),
+    route: routePath(c),
     status: c.res.status,
     duration_ms: Date.now() - started,
   });
