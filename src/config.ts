@@ -22,7 +22,7 @@ const configSchema = z.object({
   LTM_CONTEXT_SUMMARIES: int(0, 50).default(3),
   DELETED_RETENTION_DAYS: int(0, 3650).default(30),
   // Answer providers (see src/answer/).
-  ANSWER_URL: z.url({ message: "must be an http(s) URL" }).optional(),
+  ANSWER_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
   ANSWER_TIMEOUT_MS: int(100, 300_000).default(20_000),
   AI_CHAT_MODEL: model().default("@cf/meta/llama-3.1-8b-instruct"),
   // Summaries (see src/memory/), used only where the AI binding exists.

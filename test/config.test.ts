@@ -35,6 +35,7 @@ describe("configuration", () => {
     ["CLEANUP_INACTIVE_SESSIONS", "yes"],
     ["MAX_SESSIONS_PER_USER", "2.5"],
     ["ANSWER_URL", "not a url"],
+    ["ANSWER_URL", "ftp://router.example/answer"],
   ])("a bad %s fails with a message naming the key", (key, value) => {
     expect(() => getConfig({ [key]: value })).toThrow(ConfigError);
     expect(() => getConfig({ [key]: value })).toThrow(new RegExp(key));
