@@ -21,6 +21,8 @@ const configSchema = z.object({
   MAX_MESSAGE_CHARS: int(1, 1_000_000).default(32_000),
   LTM_CONTEXT_SUMMARIES: int(0, 50).default(3),
   DELETED_RETENTION_DAYS: int(0, 3650).default(30),
+  // How long activity (new messages) may wait before the D1 index hears of it: one write per window per session.
+  INDEX_SYNC_WINDOW_MS: int(0, 10_000).default(1_000),
   // Answer providers (see src/answer/).
   ANSWER_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
   ANSWER_TIMEOUT_MS: int(100, 300_000).default(20_000),

@@ -52,7 +52,7 @@ export class SessionObject extends DurableObject<Env> {
     this.config = getConfig(env);
     this.deps = defaultDeps(env);
     this.store = new SessionStore(ctx.storage, this.config);
-    this.outbox = new IndexOutbox(this.store, () => this.deps.indexWriter);
+    this.outbox = new IndexOutbox(this.store, () => this.deps.indexWriter, this.config.INDEX_SYNC_WINDOW_MS);
     const postEnd = new PostEndWork(this.store, env, () => this.deps);
     this.lifecycle = new SessionLifecycle(this.store, this.outbox, postEnd, env, this.config);
   }

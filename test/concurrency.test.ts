@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { SessionObject } from "../src/session-object";
-import { api, chat, freshTenant, stubFor } from "./helpers";
+import { api, chat, freshTenant, settleIndex, stubFor } from "./helpers";
 
 /** A real model takes time; while it thinks, other requests reach the object. */
 async function makeAnswersSlow(sessionId: string) {
@@ -46,6 +46,7 @@ describe("turns on one session run one at a time", () => {
     }
     const info = await api(`/api/sessions/${sessionId}`, { as: me });
     expect(info.body.message_count).toBe(2 * N + 2);
+    await settleIndex(sessionId);
     const row = await env.DB.prepare("SELECT message_count FROM chat_sessions WHERE id = ?").bind(sessionId).first();
     expect(row).toEqual({ message_count: 2 * N + 2 });
   });
@@ -78,6 +79,7 @@ describe("many sessions at once", () => {
     await Promise.all(
       ids.flatMap((id, i) => [chat(me, `session ${i} turn 2`, id), chat(me, `session ${i} turn 3`, id)]),
     );
+    await settleIndex(...ids);
 
     const listed = await api("/api/sessions?limit=100", { as: me });
     expect(listed.body.sessions).toHaveLength(S);

@@ -18,6 +18,7 @@ describe("configuration", () => {
       MAX_MESSAGE_CHARS: 32000,
       LTM_CONTEXT_SUMMARIES: 3,
       DELETED_RETENTION_DAYS: 30,
+      INDEX_SYNC_WINDOW_MS: 1000,
       ANSWER_TIMEOUT_MS: 20000,
       AI_CHAT_MODEL: "@cf/meta/llama-3.1-8b-instruct",
       AI_SUMMARY_MODEL: "@cf/meta/llama-3.1-8b-instruct",

@@ -101,6 +101,17 @@ export async function backdate(sessionId: string, hours: number): Promise<void> 
     .run();
 }
 
+/**
+ * Lets the D1 index catch up with these sessions now, as their alarms would
+ * within INDEX_SYNC_WINDOW_MS: activity (new messages) reaches the index from
+ * the session's alarm, not inline. Running an alarm early is harmless: every
+ * duty is re-checked when it fires.
+ */
+export async function settleIndex(...sessionIds: string[]): Promise<void> {
+  const { runDurableObjectAlarm } = await import("cloudflare:test");
+  for (const id of sessionIds) await runDurableObjectAlarm(stubFor(id));
+}
+
 /** A session with `turns` chat turns (2 messages each); returns its id. */
 export async function sessionWithTurns(as: Caller, queries: string[]): Promise<string> {
   let id: string | undefined;

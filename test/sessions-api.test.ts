@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { type ApiResult, api, chat, freshTenant, newSession } from "./helpers";
+import { type ApiResult, api, chat, freshTenant, newSession, settleIndex } from "./helpers";
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
@@ -101,6 +101,8 @@ describe("GET /api/sessions", () => {
     for (let i = 0; i < 5; i++) ids.push(await newSession(me));
     // Activity on the oldest moves it to the front.
     await api(`/api/sessions/${ids[0]}/messages`, { as: me, body: { role: "user", content: "bump" } });
+    // Lists read the index, which hears of activity within INDEX_SYNC_WINDOW_MS.
+    await settleIndex(ids[0]);
     const expected = [ids[0], ids[4], ids[3], ids[2], ids[1]];
 
     const seen: string[] = [];

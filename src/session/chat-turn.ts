@@ -62,6 +62,8 @@ export async function chatTurn(parts: TurnParts, caller: Caller, input: ChatInpu
   const unfinished = earlier.kind === "unfinished" ? earlier.pending : null;
   const turn = unfinished ?? storeQuery(parts, caller, input, sessionId, recalled, s);
   const userMessage = turn.user_message;
+  // A new session must be in lists at once; more activity in an existing one rides the index window.
+  const syncIndex = () => (turn.created ? parts.outbox.flush() : parts.outbox.activity());
   const emit = listener(input.onEvent);
   await emit({ type: "session", session_id: sessionId, resumed: !turn.created });
   const history = [...store.messagesBefore(userMessage.seq, config.MAX_CONTEXT_MESSAGES - 1), userMessage];
@@ -82,7 +84,7 @@ export async function chatTurn(parts: TurnParts, caller: Caller, input: ChatInpu
       // Kept under the request's token whether or not it carried a key, so a retry can finish it.
       if (input.turnId) tx.rememberTurn(input.turnId, "failed", turn);
     });
-    await parts.outbox.flush();
+    await syncIndex();
     return { ok: false, refusal, details: { session_id: sessionId, user_message_id: userMessage.id } };
   };
 
@@ -113,7 +115,7 @@ export async function chatTurn(parts: TurnParts, caller: Caller, input: ChatInpu
   // A provider that does not stream: the stored answer goes out once kept (the worker cuts it into deltas).
   if (!streamedLive) await emit({ type: "delta", text: answer.content });
   await emit({ type: "done", response });
-  await parts.outbox.flush();
+  await syncIndex();
   return { ok: true, value: response };
 }
 

@@ -37,7 +37,7 @@ export async function appendMessage(
     tx.addMessage(message);
     if (input.turnId) tx.rememberTurn(input.turnId, "done", message);
   });
-  await outbox.flush();
+  await outbox.activity();
   return { ok: true, value: message };
 }
 

@@ -1,21 +1,26 @@
 import type { ChatSessionRow } from "../db/schema";
 import { errorText, log } from "../lib/log";
-import { MINUTE_MS } from "../lib/time";
+import { MINUTE_MS, SECOND_MS } from "../lib/time";
 import type { SessionRecord } from "./schema";
-import { INDEX_RETRY_FIRST_MS, type SessionStore } from "./store";
+import type { SessionStore } from "./store";
 import { toIndexRow } from "./views";
 
 /** Where index snapshots go: the tenant's D1 index in production, a fault-injecting fake in tests. */
 export type IndexWriter = (row: ChatSessionRow) => Promise<void>;
 
+const INDEX_RETRY_FIRST_MS = SECOND_MS;
 const INDEX_RETRY_MAX_MS = 5 * MINUTE_MS;
 
 /**
  * The outbox of the session's D1 index row. The store records every pending
- * update (a version bump) in the same transaction as the change; a flush
- * sends the current snapshot as an absolute, version-guarded upsert, so
- * replays are no-ops and a late older snapshot never wins. A failed send is
- * retried from the alarm with exponential backoff. Flushes run one at a time.
+ * update (a version bump and when it is due) in the same transaction as the
+ * change; a flush sends the current snapshot as an absolute, version-guarded
+ * upsert, so replays are no-ops and a late older snapshot never wins.
+ * State changes a list must show at once (create, end, delete) are flushed
+ * before the response; activity (new messages) is not: the alarm sends the
+ * latest snapshot once per INDEX_SYNC_WINDOW_MS, so a burst of messages costs
+ * one D1 write, and no append or turn waits for D1. A failed send is retried
+ * from the alarm with exponential backoff. Flushes run one at a time.
  */
 export class IndexOutbox {
   private tail: Promise<void> = Promise.resolve();
@@ -24,7 +29,13 @@ export class IndexOutbox {
   constructor(
     private readonly store: SessionStore,
     private readonly writer: () => IndexWriter,
+    private readonly windowMs: number,
   ) {}
+
+  /** After activity-only changes: nothing now, the alarm sends it within the window (0: send now). */
+  async activity(): Promise<void> {
+    if (this.windowMs === 0) await this.flush();
+  }
 
   /** Sends the current snapshot unless D1 already has it; never throws. */
   flush(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Config } from "../config";
 import type { MessageView, RecalledSummary } from "../session-types";
 import { type DutyConfig, nextAlarmAt } from "./duties";
 import { hasSchema, type MessageRecord, migrate, type SessionRecord, type TurnRecord } from "./schema";
@@ -5,8 +6,8 @@ import { IndexedChange, LocalChange } from "./store-changes";
 import { messagePages, type SummaryDigest, summaryDigest, transcriptStream } from "./transcript";
 import { toMessage } from "./views";
 
-/** First D1 retry of a committed change, unless the inline write confirms it first. */
-export const INDEX_RETRY_FIRST_MS = 1_000;
+/** What the store needs to know: the deadlines, and how long an index update may wait. */
+export type StoreConfig = DutyConfig & Pick<Config, "INDEX_SYNC_WINDOW_MS">;
 
 /**
  * One session's storage. Only the session object constructs it, and nothing
@@ -23,7 +24,7 @@ export class SessionStore {
 
   constructor(
     private readonly storage: DurableObjectStorage,
-    private readonly config: DutyConfig,
+    private readonly config: StoreConfig,
   ) {
     this.sql = storage.sql;
     this.exists = hasSchema(this.sql);
@@ -98,10 +99,11 @@ export class SessionStore {
   // --------------------------------------------------------------- changes
 
   /**
-   * The only way to change a column the D1 index mirrors: the change, the
-   * version bump that records the pending index update and its first retry
-   * time, in one transaction; the alarm is derived and set in the same turn,
-   * so a crash before D1 confirms still leads to a retry.
+   * The only way to change a column the D1 index mirrors: the change, and the
+   * version bump that records the pending index update with the time it is
+   * due (INDEX_SYNC_WINDOW_MS after the first unsent change: later changes
+   * ride along), in one transaction; the alarm is derived and set in the same
+   * turn, so the update is sent even if the object is evicted or crashes.
    */
   commit(change: (tx: IndexedChange) => void): SessionRecord {
     const now = Date.now();
@@ -110,7 +112,7 @@ export class SessionStore {
       change(new IndexedChange(this.sql));
       this.sql.exec(
         "UPDATE session SET index_version = index_version + 1, index_retry_at = coalesce(index_retry_at, ?)",
-        now + INDEX_RETRY_FIRST_MS,
+        now + this.config.INDEX_SYNC_WINDOW_MS,
       );
     });
     this.exists = true;
