@@ -33,6 +33,15 @@ function ftsPhrase(term: string): string | undefined {
   return words ? `"${words.join(" ")}"*` : undefined;
 }
 
+/**
+ * Tenants whose knowledge base was empty when last searched, and until when
+ * this isolate takes that as still true: their turns skip the D1 read. A
+ * document added meanwhile is found once this lapses (at most
+ * EMPTY_TENANT_TTL_MS), at once by this isolate.
+ */
+const emptyUntil = new Map<number, number>();
+const EMPTY_TENANT_TTL_MS = 10_000;
+
 /** A tenant's knowledge base in D1: documents, passages and their FTS5 index, bound to one tenant. */
 export class TenantKnowledge {
   private readonly db;
@@ -51,6 +60,7 @@ export class TenantKnowledge {
    * address the document through that resolved row, never a value read earlier.
    */
   async put(input: DocumentInput): Promise<{ document: KnowledgeDocumentRow; replaced: boolean }> {
+    emptyUntil.delete(this.tenantId);
     const now = new Date().toISOString();
     const passages = splitPassages(input.body);
     const newId = crypto.randomUUID();
@@ -143,22 +153,30 @@ export class TenantKnowledge {
   async search(terms: string[], limit: number): Promise<Passage[]> {
     const phrases = terms.map(ftsPhrase).filter((p): p is string => p !== undefined);
     const unique = [...new Set(phrases)].slice(0, 24);
-    if (unique.length === 0) return [];
+    if (unique.length === 0 || (emptyUntil.get(this.tenantId) ?? 0) > Date.now()) return [];
     const match = unique.join(" OR ");
+    // One query: the hits, plus one all-NULL row when the tenant has no documents at all.
     const { results } = await this.d1
       .prepare(
-        `SELECT p.id AS passage_id, p.document_id, d.title, d.source_url, p.text,
-                snippet(knowledge_fts, 0, '', '', '…', 24) AS snippet, bm25(knowledge_fts) AS score
-           FROM knowledge_fts
-           JOIN knowledge_passages p ON p.id = knowledge_fts.rowid
-           JOIN knowledge_documents d ON d.id = p.document_id
-          WHERE knowledge_fts MATCH ?1 AND p.tenant_id = ?2 AND d.tenant_id = ?2
-          ORDER BY score
-          LIMIT ?3`,
+        `SELECT * FROM (
+           SELECT p.id AS passage_id, p.document_id, d.title, d.source_url, p.text,
+                  snippet(knowledge_fts, 0, '', '', '…', 24) AS snippet, bm25(knowledge_fts) AS score
+             FROM knowledge_fts
+             JOIN knowledge_passages p ON p.id = knowledge_fts.rowid
+             JOIN knowledge_documents d ON d.id = p.document_id
+            WHERE knowledge_fts MATCH ?1 AND p.tenant_id = ?2 AND d.tenant_id = ?2
+            ORDER BY score
+            LIMIT ?3)
+         UNION ALL
+         SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL
+          WHERE NOT EXISTS (SELECT 1 FROM knowledge_documents WHERE tenant_id = ?2)`,
       )
       .bind(match, this.tenantId, limit)
-      .all<Passage>();
-    return results;
+      .all<Passage | { passage_id: null }>();
+    const hits = results.filter((r): r is Passage => r.passage_id !== null);
+    if (hits.length < results.length) emptyUntil.set(this.tenantId, Date.now() + EMPTY_TENANT_TTL_MS);
+    else emptyUntil.delete(this.tenantId);
+    return hits;
   }
 
   /**
