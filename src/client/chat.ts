@@ -1,5 +1,6 @@
 import type { Config } from "../config";
 import { type Claim, requestFingerprint, runKeyed, type Work } from "../idempotency/claims";
+import { SECOND_MS } from "../lib/time";
 import type { ChatResponse, Outcome, Owner, TurnEvent } from "../session-types";
 import { capAfterCreate, recallForNewSession } from "./new-session";
 import { refusalError } from "./refusals";
@@ -16,7 +17,7 @@ export interface ChatRequest {
 }
 
 /** How long an attempt holds its key before a retry may take over: a turn's longest wait plus a margin. */
-export const leaseMs = (config: Config) => config.ANSWER_TIMEOUT_MS + 30_000;
+export const leaseMs = (config: Config) => config.ANSWER_TIMEOUT_MS + 30 * SECOND_MS;
 
 const FAILED_TURNS = new Set(["answer_failed", "answer_timeout", "knowledge_unavailable"]);
 

@@ -1,9 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
+import { DAY_MS, SECOND_MS } from "../lib/time";
 
 /** A key's first response is kept this long; after it the key is simply new. */
-export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+export const IDEMPOTENCY_TTL_MS = DAY_MS;
 /** How long a retry waits for a concurrent attempt with the same key before answering "in use". */
-const MAX_WAIT_MS = 30_000;
+const MAX_WAIT_MS = 30 * SECOND_MS;
 
 /** A stored response: what the first request answered. */
 export interface StoredResponse {

@@ -3,6 +3,7 @@ import { type Config, getConfig } from "../config";
 import type { Keyset } from "../db/keyset";
 import { forgetTombstones, TenantSessionMaintenance, tenantsWithSweepWork } from "../db/session-index";
 import { log } from "../lib/log";
+import { DAY_MS, HOUR_MS } from "../lib/time";
 
 /** Sessions handled at once, and at most per run, so one sweep stays within a request's limits. */
 const BATCH = 25;
@@ -26,8 +27,8 @@ export interface SweepResult {
  */
 export async function sweep(env: Env, now: number, onlyTenant?: number): Promise<SweepResult> {
   const config: Config = getConfig(env);
-  const idleCutoff = new Date(now - config.SESSION_TIMEOUT_HOURS * 3_600_000).toISOString();
-  const purgeCutoff = new Date(now - config.DELETED_RETENTION_DAYS * 86_400_000).toISOString();
+  const idleCutoff = new Date(now - config.SESSION_TIMEOUT_HOURS * HOUR_MS).toISOString();
+  const purgeCutoff = new Date(now - config.DELETED_RETENTION_DAYS * DAY_MS).toISOString();
   const tenants = onlyTenant !== undefined ? [onlyTenant] : await tenantsWithSweepWork(env.DB, idleCutoff, purgeCutoff);
   const result: SweepResult = { tenants: tenants.length, checked: 0, ended: 0, purged: 0, failed: 0 };
 
@@ -62,8 +63,7 @@ export async function sweep(env: Env, now: number, onlyTenant?: number): Promise
     }
   }
   // Tombstones hold no tenant data; only the scheduled (all-tenant) sweep forgets them.
-  if (onlyTenant === undefined)
-    await forgetTombstones(env.DB, new Date(now - TOMBSTONE_DAYS * 86_400_000).toISOString());
+  if (onlyTenant === undefined) await forgetTombstones(env.DB, new Date(now - TOMBSTONE_DAYS * DAY_MS).toISOString());
   log("info", "session_sweep", { request_id: null, scope: onlyTenant ?? "all", ...result });
   return result;
 }

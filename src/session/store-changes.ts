@@ -1,8 +1,9 @@
+import { HOUR_MS } from "../lib/time";
 import type { EndReason, MessageView, Owner, RecalledSummary } from "../session-types";
 import type { TurnRecord } from "./schema";
 
 /** Turn records outlive the 24 h of their Idempotency-Key (plus a lease), then go. */
-export const TURN_RECORD_TTL_MS = 25 * 60 * 60 * 1000;
+export const TURN_RECORD_TTL_MS = 25 * HOUR_MS;
 
 /**
  * Changes to the object's own bookkeeping: nothing here is mirrored by the
