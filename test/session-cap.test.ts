@@ -19,7 +19,7 @@ describe("MAX_SESSIONS_PER_USER", () => {
     // Activity makes the first one recent: the second becomes the least recently active.
     await chat(me, "still using this", ids[0]);
     // The cap judges activity by the index, which hears of it within INDEX_SYNC_WINDOW_MS.
-    await settleIndex(ids[0]);
+    await settleIndex(ids[0] as string);
     const newest = (await chat(me, "one more")).body.session_id;
 
     expect(await activeCount(me.tenant, 1)).toBe(CAP);

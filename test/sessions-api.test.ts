@@ -102,7 +102,7 @@ describe("GET /api/sessions", () => {
     // Activity on the oldest moves it to the front.
     await api(`/api/sessions/${ids[0]}/messages`, { as: me, body: { role: "user", content: "bump" } });
     // Lists read the index, which hears of activity within INDEX_SYNC_WINDOW_MS.
-    await settleIndex(ids[0]);
+    await settleIndex(ids[0] as string);
     const expected = [ids[0], ids[4], ids[3], ids[2], ids[1]];
 
     const seen: string[] = [];
