@@ -1,5 +1,5 @@
 import type { Config } from "../config";
-import { type Claim, requestFingerprint, runKeyed, type Work } from "../idempotency/claims";
+import { type Claim, runKeyed, type Work } from "../idempotency/claims";
 import { SECOND_MS } from "../lib/time";
 import type { ChatResponse, Outcome, Owner, TurnEvent } from "../session-types";
 import { capAfterCreate, recallForNewSession } from "./new-session";
@@ -34,14 +34,18 @@ export async function chatTurn(
   const ids = sessionIds(env);
   // An id not issued to this caller is unknown by construction: no lookup needed.
   const requested = await ids.verify(req.owner, req.sessionId);
-  const fingerprint = await requestFingerprint("POST /api/chat", requested ?? req.sessionId ?? null, {
-    query: req.query,
-  });
   const proposedSessionId = req.idempotencyKey ? await ids.mint(req.owner) : null;
   const done = await runKeyed<ChatResponse>(
     env,
     req.owner,
-    { key: req.idempotencyKey, fingerprint, proposedSessionId, leaseMs: leaseMs(config) },
+    {
+      key: req.idempotencyKey,
+      route: "POST /api/chat",
+      session: requested ?? req.sessionId ?? null,
+      body: { query: req.query },
+      proposedSessionId,
+      leaseMs: leaseMs(config),
+    },
     async (claim) => toWork(await turnIn(env, config, req, requested, claim)),
   );
   return { response: done.body, replayed: done.replayed };

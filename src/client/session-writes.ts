@@ -1,5 +1,5 @@
 import type { Config } from "../config";
-import { requestFingerprint, runKeyed } from "../idempotency/claims";
+import { runKeyed } from "../idempotency/claims";
 import type { JsonObject, MessageView, Owner, Role, SessionInfo } from "../session-types";
 import { leaseMs } from "./chat";
 import { capAfterCreate, recallForNewSession } from "./new-session";
@@ -15,12 +15,11 @@ export async function createSession(
   body: JsonObject,
 ): Promise<{ status: number; body: SessionInfo }> {
   const ids = sessionIds(env);
-  const fingerprint = await requestFingerprint("POST /api/sessions", null, body);
   const proposedSessionId = key ? await ids.mint(owner) : null;
   return runKeyed<SessionInfo>(
     env,
     owner,
-    { key, fingerprint, proposedSessionId, leaseMs: leaseMs(config) },
+    { key, route: "POST /api/sessions", session: null, body, proposedSessionId, leaseMs: leaseMs(config) },
     async (claim) => {
       const recalled = await recallForNewSession(env, config, owner);
       let id = claim.sessionId ?? (await ids.mint(owner));
@@ -52,11 +51,17 @@ export async function appendMessage(
   key: string | undefined,
   message: AppendRequest,
 ): Promise<{ status: number; body: MessageView }> {
-  const fingerprint = await requestFingerprint("POST /api/sessions/:id/messages", sessionId, message);
   return runKeyed<MessageView>(
     env,
     owner,
-    { key, fingerprint, proposedSessionId: null, leaseMs: leaseMs(config) },
+    {
+      key,
+      route: "POST /api/sessions/:id/messages",
+      session: sessionId,
+      body: message,
+      proposedSessionId: null,
+      leaseMs: leaseMs(config),
+    },
     async (claim) => {
       const appended = await sessionStub(env, sessionId).append(owner, {
         ...message,

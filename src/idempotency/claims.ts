@@ -51,12 +51,11 @@ export async function requestFingerprint(route: string, session: string | null, 
 async function claimKey(
   env: Env,
   owner: Owner,
-  key: string | undefined,
+  key: string,
   fingerprint: string,
   proposedSessionId: string | null,
   leaseMs: number,
 ): Promise<Claimed> {
-  if (key === undefined) return { claim: { token: crypto.randomUUID(), sessionId: null, attempt: null } };
   const begun = await ledgerFor(env, owner).begin(key, fingerprint, proposedSessionId, leaseMs);
   switch (begun.kind) {
     case "replay":
@@ -76,6 +75,20 @@ async function claimKey(
   }
 }
 
+/** A request as its Idempotency-Key is judged: what matters in it (its fingerprint) and how to run it. */
+export interface KeyedRequest {
+  key: string | undefined;
+  /** Method and route, e.g. "POST /api/chat". */
+  route: string;
+  /** The session the request names, if any. */
+  session: string | null;
+  /** The body fields that matter. */
+  body: unknown;
+  /** The id a new-session request gets on its key's first use. */
+  proposedSessionId: string | null;
+  leaseMs: number;
+}
+
 /** What a request's work came to, as the ledger must record it. */
 export type Work<T> =
   | { kind: "done"; status: number; body: T }
@@ -92,17 +105,14 @@ export type Work<T> =
 export async function runKeyed<T>(
   env: Env,
   owner: Owner,
-  request: { key: string | undefined; fingerprint: string; proposedSessionId: string | null; leaseMs: number },
+  request: KeyedRequest,
   work: (claim: Claim) => Promise<Work<T>>,
 ): Promise<{ status: number; body: T; replayed: boolean }> {
-  const claimed = await claimKey(
-    env,
-    owner,
-    request.key,
-    request.fingerprint,
-    request.proposedSessionId,
-    request.leaseMs,
-  );
+  // Fingerprinted only when a key is involved: a request without one, that succeeds, never needs it.
+  const fingerprint = () => requestFingerprint(request.route, request.session, request.body);
+  const claimed: Claimed = request.key
+    ? await claimKey(env, owner, request.key, await fingerprint(), request.proposedSessionId, request.leaseMs)
+    : { claim: { token: crypto.randomUUID(), sessionId: null, attempt: null } };
   if ("replay" in claimed) return { status: claimed.replay.status, body: claimed.replay.body as T, replayed: true };
   const { claim } = claimed;
   const ledger = ledgerFor(env, owner);
@@ -128,7 +138,7 @@ export async function runKeyed<T>(
         retryKey = claim.attempt.key;
       } else {
         retryKey = `retry-${crypto.randomUUID()}`;
-        await ledger.recordFailure(retryKey, request.fingerprint, claim.token, result.sessionId);
+        await ledger.recordFailure(retryKey, await fingerprint(), claim.token, result.sessionId);
       }
       throw result.error(retryKey);
     }
