@@ -8,7 +8,7 @@ import { ApiError, type ErrorBody, errorBody } from "../errors";
 import { deltas } from "../lib/deltas";
 import { assertTextWithinLimit, idempotencyKeyOf } from "../lib/limits";
 import { errorText, log } from "../lib/log";
-import { jsonBody } from "../lib/validate";
+import { jsonBody, unicodeText } from "../lib/validate";
 import type { ChatResponse, TurnEvent } from "../session-types";
 import { EventQueue } from "./sse-queue";
 
@@ -18,7 +18,7 @@ export const userContextSchema = z.object({
 });
 
 const chatBody = z.object({
-  query: z.string().refine((q) => q.trim().length > 0, "must not be empty"),
+  query: unicodeText().refine((q) => q.trim().length > 0, "must not be empty"),
   session_id: z.string().nullish(),
   user_context: userContextSchema.optional(),
   stream: z.boolean().optional(),

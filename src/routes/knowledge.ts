@@ -5,17 +5,17 @@ import type { KnowledgeDocumentRow } from "../db/schema";
 import { ApiError, notFound } from "../errors";
 import { TenantKnowledge } from "../knowledge/store";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
-import { jsonBody, queryParams } from "../lib/validate";
+import { jsonBody, queryParams, unicodeText } from "../lib/validate";
 import { requireAdmin } from "./admin";
 
 /** A document body of up to 200,000 characters (about a 60-page policy). */
 export const MAX_DOCUMENT_CHARS = 200_000;
 
 const documentBody = z.object({
-  title: z.string().trim().min(1, "must not be empty").max(300),
-  body: z.string().refine((b) => b.trim().length > 0, "must not be empty"),
+  title: unicodeText().trim().min(1, "must not be empty").max(300),
+  body: unicodeText().refine((b) => b.trim().length > 0, "must not be empty"),
   source_url: z.url().max(2048).nullish(),
-  tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
+  tags: z.array(unicodeText().trim().min(1).max(50)).max(20).optional(),
 });
 
 const listQuery = z.object({
