@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { EmbeddedAnswerProvider } from "../src/answer/embedded";
+import { ExtractiveSummarizer } from "../src/memory";
 import { api, freshTenant, newSession } from "./helpers";
+
+/** True if `s` holds a lone surrogate: text that cannot be stored as UTF-8. */
+const broken = (s: string) => /\p{Surrogate}/u.test(s);
 
 // Found by test/fuzz.test.ts: a lone surrogate cannot be stored as UTF-8, so the
 // history held U+FFFD where the response had echoed the text as sent.
@@ -59,5 +64,46 @@ describe("text that is not valid Unicode", () => {
       turn.body.assistant_message.content,
       text,
     ]);
+  });
+});
+
+describe("text the service writes itself is cut between characters, never inside one", () => {
+  // Found by test/fuzz.test.ts: the no-match answer quoted the query cut at 199 UTF-16
+  // units, halving an emoji, so the stored answer differed from the one returned.
+  const emoji = "😀".repeat(150); // 300 UTF-16 units, each emoji two of them
+
+  it("the no-match answer quoting a long emoji query is valid text, stored exactly as returned", async () => {
+    const answer = await new EmbeddedAnswerProvider().answer({ query: emoji, history: [], memory: [], passages: [] });
+    expect(broken(answer.content)).toBe(false);
+    expect(answer.content).toContain(`${"😀".repeat(99)}…`);
+
+    const me = { tenant: freshTenant(), user: 1 };
+    const turn = await api("/api/chat", { as: me, body: { query: `x${emoji}` } });
+    expect(turn.status).toBe(200);
+    const history = await api(`/api/sessions/${turn.body.session_id}/messages`, { as: me });
+    expect(history.body.messages[1].content).toBe(turn.body.assistant_message.content);
+    expect(broken(turn.body.answer)).toBe(false);
+  });
+
+  it("the summariser's quoted questions and sentences are valid text", async () => {
+    const at = new Date().toISOString();
+    const m = (seq: number, role: "user" | "assistant", content: string) => ({
+      id: crypto.randomUUID(),
+      seq,
+      role,
+      content,
+      metadata: {},
+      created_at: at,
+    });
+    // Both parities: a cut at an odd or an even offset into the emoji.
+    for (const lead of ["Q ", "Qs "]) {
+      const draft = await new ExtractiveSummarizer().summarize([
+        m(1, "user", `${lead}${emoji}?`),
+        m(2, "assistant", `${lead}${emoji}.`),
+        m(3, "user", `${lead}${emoji} again?`),
+        m(4, "assistant", `${lead}${emoji} again.`),
+      ]);
+      expect(broken(draft.text), lead).toBe(false);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { mentions, stemsOf, WEIGHT } from "../knowledge/retrieve";
+import { clip } from "../lib/clip";
 import { splitSentences } from "../memory/text";
 import { detectLanguage } from "./language";
 import { type Answer, type AnswerInput, type AnswerProvider, sourcesOf } from "./provider";
@@ -10,7 +11,6 @@ const withoutHeadings = (text: string) =>
     .split("\n")
     .filter((line) => !/^\s*#/.test(line))
     .join("\n");
-const clip = (text: string, max = 160) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /**
  * The offline default: answers only from the tenant's retrieved passages,

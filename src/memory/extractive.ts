@@ -1,4 +1,5 @@
 import { detectLanguage } from "../answer/language";
+import { clip } from "../lib/clip";
 import type { MessageView } from "../session-types";
 import type { Summarizer, SummaryDraft } from "./summarizer";
 import { contentTerms, splitSentences } from "./text";
@@ -6,7 +7,6 @@ import { contentTerms, splitSentences } from "./text";
 const MAX_TOPICS = 6;
 const MAX_QUESTIONS = 3;
 const MAX_KEY_SENTENCES = 2;
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /**
  * The embedded summariser: offline, deterministic, extractive. Topics are the

@@ -1,3 +1,4 @@
+import { clip } from "../lib/clip";
 import type { MessageView, Role } from "../session-types";
 
 /** Messages read at a time: with MAX_MESSAGE_CHARS ≤ 1,000,000 a page stays a few MB at worst. */
@@ -102,8 +103,7 @@ export interface SummaryDigest {
  * size is summarised in the same memory and time.
  */
 export function summaryDigest(sql: SqlStorage, total: number): SummaryDigest {
-  const clip = (m: MessageView): MessageView =>
-    m.content.length > DIGEST_CLIP ? { ...m, content: `${m.content.slice(0, DIGEST_CLIP)}…` } : m;
+  const cut = (m: MessageView): MessageView => ({ ...m, content: clip(m.content, DIGEST_CLIP + 1) });
   const head = sql
     .exec<MessageRecord>("SELECT * FROM messages ORDER BY seq LIMIT ?", DIGEST_ENDS)
     .toArray()
@@ -114,7 +114,7 @@ export function summaryDigest(sql: SqlStorage, total: number): SummaryDigest {
     .toArray()
     .reverse()
     .map(toMessage);
-  const messages = [...head, ...tail].map(clip);
+  const messages = [...head, ...tail].map(cut);
   return {
     messages,
     total,
