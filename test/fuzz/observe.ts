@@ -106,7 +106,8 @@ export function problemsWith(world: World, r: Resolved, o: Observed): string[] {
     return problems;
   }
   const session = r.pathSession;
-  const replayed = keyOf(r) !== undefined && world.keyed.get(keyOf(r) as string) === o.text;
+  const key = keyOf(r);
+  const replayed = key !== undefined && world.keyed.get(key) === resultId(r, o);
   if (session && GONE.includes(session.kind) && !replayed) {
     // A 409 about the caller's own Idempotency-Key says nothing about the session.
     const keyConflict = o.status === 409 && /^idempotency_key/.test(o.json?.error?.code);
@@ -131,10 +132,18 @@ export function problemsWith(world: World, r: Resolved, o: Observed): string[] {
   return problems;
 }
 
-/** The caller's Idempotency-Key as the ledger scopes it (per tenant and user), if the request sent a usable one. */
+const KEYED = ["POST /api/chat", "POST /api/sessions", "POST /api/sessions/:id/messages"];
+
+/** The caller's Idempotency-Key as the ledger scopes it (per tenant and user), on an endpoint that honours it. */
 function keyOf(r: Resolved): string | undefined {
   const key = r.headers["idempotency-key"]?.trim();
-  return key ? `${r.actor.tenant}:${r.actor.user}|${key}` : undefined;
+  return key && KEYED.includes(r.spec.endpoint) ? `${r.actor.tenant}:${r.actor.user}|${key}` : undefined;
+}
+
+/** What a keyed request created (the turn's query, the message, the session): a replay names the same. */
+function resultId(r: Resolved, o: Observed): string | undefined {
+  if (o.status < 200 || o.status >= 300) return undefined;
+  return r.spec.endpoint === "POST /api/chat" ? chatResponse(r, o)?.user_message?.id : o.json?.id;
 }
 
 /** The chat turn's result, streamed or not. */
@@ -157,7 +166,8 @@ export function record(world: World, r: Resolved, o: Observed): string[] {
     s.messages.set(m.seq, { id: m.id, role: m.role, content: m.content });
   };
   const key = keyOf(r);
-  if (key && !world.keyed.has(key) && r.method === "POST") world.keyed.set(key, o.text);
+  const created = resultId(r, o);
+  if (key && created && !world.keyed.has(key)) world.keyed.set(key, created);
   const body = o.json;
   if (o.json?.next_cursor) world.cursors.push(o.json.next_cursor);
   switch (r.spec.endpoint) {

@@ -67,7 +67,7 @@ export class World {
   readonly documents = new Map<string, TrackedDocument>();
   readonly cursors: string[] = [];
   readonly beforeValues: number[] = [];
-  /** The first successful response under each user's Idempotency-Key: a retry replays it, whatever happened since. */
+  /** What the first success under each user's Idempotency-Key created: a retry replays it, whatever happened since. */
   readonly keyed = new Map<string, string>();
   private readonly headers = new Map<string, string | undefined>();
 
