@@ -31,12 +31,15 @@ describe("another tenant's or user's session is invisible", () => {
   it.each(pairs)("%s: every endpoint answers as for an unknown id", async (_name, owner, stranger) => {
     const id = await ownedSession(owner);
     const unknown = crypto.randomUUID();
+    // The same request id for both, since error bodies carry it: then the bodies must be identical.
+    const headers = { "x-request-id": "isolation-probe" };
     for (const probe of probes(id)) {
-      const foreign = await api(probe.path, { as: stranger, method: probe.method, body: probe.body });
+      const foreign = await api(probe.path, { as: stranger, method: probe.method, body: probe.body, headers });
       const missing = await api(probe.path.replace(id, unknown), {
         as: stranger,
         method: probe.method,
         body: probe.body,
+        headers,
       });
       expect(foreign.status, probe.name).toBe(404);
       // The same body but for the request id, which is every response's own.

@@ -1,7 +1,18 @@
 import type { Context } from "hono";
 import { validator } from "hono/validator";
-import type { z } from "zod";
+import { z } from "zod";
 import { ApiError } from "../errors";
+
+/** A lone (unpaired) UTF-16 surrogate: valid in a JS string, but not Unicode, so not storable as UTF-8 text. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/**
+ * Text that is stored (queries, messages, documents) must be valid Unicode:
+ * SQLite keeps UTF-8, where a lone surrogate would silently become U+FFFD and
+ * the history would no longer hold what the response said was stored.
+ */
+export const unicodeText = () =>
+  z.string().refine((s) => !LONE_SURROGATE.test(s), "must be valid Unicode text (no unpaired surrogates)");
 
 const JSON_MEDIA = /^application\/([\w.-]+\+)?json$/i;
 

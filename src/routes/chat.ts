@@ -8,13 +8,13 @@ import { idempotencyKeyOf } from "../idempotency/header";
 import { deltas } from "../lib/deltas";
 import { assertTextWithinLimit } from "../lib/limits";
 import { errorText, log } from "../lib/log";
-import { jsonBody } from "../lib/validate";
+import { jsonBody, unicodeText } from "../lib/validate";
 import { assertUserContext, userContextSchema } from "../middleware/user-context";
 import type { ChatResponse, TurnEvent } from "../session-types";
 import { EventQueue } from "./sse-queue";
 
 const chatBody = z.object({
-  query: z.string().refine((q) => q.trim().length > 0, "must not be empty"),
+  query: unicodeText().refine((q) => q.trim().length > 0, "must not be empty"),
   session_id: z.string().nullish(),
   user_context: userContextSchema.optional(),
   stream: z.boolean().optional(),

@@ -6,21 +6,21 @@ import { notFound } from "../errors";
 import { TenantKnowledge } from "../knowledge/store";
 import { decodeCursor, encodeCursor, pageQuery } from "../lib/cursor";
 import { assertCharsWithinLimit, charCount } from "../lib/limits";
-import { jsonBody, queryParams } from "../lib/validate";
+import { jsonBody, queryParams, unicodeText } from "../lib/validate";
 import { requireAdmin } from "../middleware/admin";
 
 /** A document body of up to 200,000 characters (about a 60-page policy). */
 export const MAX_DOCUMENT_CHARS = 200_000;
 
 const documentBody = z.object({
-  title: z.string().trim().min(1, "must not be empty").max(300),
-  body: z.string().refine((b) => b.trim().length > 0, "must not be empty"),
+  title: unicodeText().trim().min(1, "must not be empty").max(300),
+  body: unicodeText().refine((b) => b.trim().length > 0, "must not be empty"),
   // Cited as a link: only a web address, never javascript:, data: or a local file path.
   source_url: z
     .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
     .max(2048)
     .nullish(),
-  tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
+  tags: z.array(unicodeText().trim().min(1).max(50)).max(20).optional(),
 });
 
 const listQuery = pageQuery(20);

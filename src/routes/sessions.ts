@@ -12,7 +12,7 @@ import { decodeCursor, encodeCursor, pageQuery } from "../lib/cursor";
 import { MAX_JSON_DEPTH, withinDepth } from "../lib/json-depth";
 import { assertMetadataWithinLimit, assertTextWithinLimit } from "../lib/limits";
 import { errorText, log } from "../lib/log";
-import { jsonBody, queryParams } from "../lib/validate";
+import { jsonBody, queryParams, unicodeText } from "../lib/validate";
 import { assertUserContext, userContextSchema } from "../middleware/user-context";
 import { archiveKey } from "../session/archive-keys";
 import { sessionInfo } from "../session/views";
@@ -29,7 +29,7 @@ const historyQuery = z.object({
 
 const appendBody = z.object({
   role: z.enum(["user", "assistant", "system"]),
-  content: z.string().refine((t) => t.trim().length > 0, "must not be empty"),
+  content: unicodeText().refine((t) => t.trim().length > 0, "must not be empty"),
   metadata: z
     .record(z.string(), z.unknown())
     .refine((m) => withinDepth(m), `must not nest deeper than ${MAX_JSON_DEPTH} levels`)
