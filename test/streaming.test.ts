@@ -246,3 +246,15 @@ describe("a stream always ends with done or error", () => {
     await unread.body?.cancel();
   });
 });
+
+describe("a streamed request refused before anything is stored", () => {
+  it("gets a plain JSON error with its real status, not a 200 stream", async () => {
+    const me = { tenant: freshTenant(), user: 1 };
+    const key = { "idempotency-key": `k-${crypto.randomUUID()}` };
+    expect((await streamChat(me, { query: "one", stream: true }, key)).status).toBe(200);
+    const reused = await streamChat(me, { query: "another", stream: true }, key);
+    expect(reused.status).toBe(409);
+    expect(reused.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(((await reused.json()) as Json).error.code).toBe("idempotency_key_reused");
+  });
+});

@@ -33,9 +33,11 @@ function errorEvent(err: unknown, requestId: string): { status: number } & Error
  * POST /api/chat. With `"stream": true` or `Accept: text/event-stream` the
  * turn streams as server-sent events: `session` once the query is stored,
  * `delta`s of the stored answer, then `done` or, whatever went wrong,
- * `error`. The turn runs in the session's object and is kept alive past a
- * client that disconnects, so it is always completed and stored (or marked
- * failed). Events are queued here, so a slow reader never holds the session.
+ * `error`. A request refused before anything is stored gets a plain JSON
+ * error with its status instead. The turn runs in the session's object and
+ * is kept alive past a client that disconnects, so it is always completed and
+ * stored (or marked failed). Events are queued here, so a slow reader never
+ * holds the session.
  */
 export const chatRoutes = new Hono<AppEnv>().post("/", jsonBody(chatBody), async (c) => {
   const body = c.req.valid("json");
@@ -57,28 +59,40 @@ export const chatRoutes = new Hono<AppEnv>().post("/", jsonBody(chatBody), async
     return c.json(response);
   }
 
+  const events = new EventQueue();
+  let done = false;
+  const sendDone = (r: ChatResponse) => {
+    const { session_id, user_message, assistant_message, sources } = r;
+    events.push("done", { session_id, user_message, assistant_message, sources });
+  };
+  /** Answers false once the client has gone, so the object stops emitting (and carries on). */
+  const forward = async (e: TurnEvent): Promise<boolean> => {
+    if (events.gone) return false;
+    if (e.type === "session") events.push("session", { session_id: e.session_id, resumed: e.resumed });
+    else if (e.type === "delta") for (const text of deltas(e.text)) events.push("delta", { text });
+    else {
+      done = true;
+      sendDone(e.response);
+    }
+    return true;
+  };
+  const turn = chatTurn(c.env, config, { ...request, onEvent: forward });
+  c.executionCtx.waitUntil(turn.catch(() => undefined));
+  // Refused before anything was stored (a reused key, …): a plain JSON error with its own status.
+  const first = await Promise.race([
+    events.firstEvent.then(() => "streaming"),
+    turn.then(
+      () => "done",
+      () => "refused",
+    ),
+  ]);
+  if (first === "refused") await turn;
+
   return streamSSE(c, async (sse) => {
-    const events = new EventQueue(sse);
-    let done = false;
-    const sendDone = (r: ChatResponse) => {
-      const { session_id, user_message, assistant_message, sources } = r;
-      events.push("done", { session_id, user_message, assistant_message, sources });
-    };
-    /** Answers false once the client has gone, so the object stops emitting (and carries on). */
-    const forward = async (e: TurnEvent): Promise<boolean> => {
-      if (events.gone) return false;
-      if (e.type === "session") events.push("session", { session_id: e.session_id, resumed: e.resumed });
-      else if (e.type === "delta") for (const text of deltas(e.text)) events.push("delta", { text });
-      else {
-        done = true;
-        sendDone(e.response);
-      }
-      return true;
-    };
-    const turn = chatTurn(c.env, config, { ...request, onEvent: forward });
-    c.executionCtx.waitUntil(turn.catch(() => undefined));
+    events.attach(sse);
     try {
       const { response } = await turn;
+      c.set("sessionId", response.session_id);
       if (!done) {
         // A replayed response ran no live turn: stream it whole.
         events.push("session", { session_id: response.session_id, resumed: response.resumed });
@@ -86,6 +100,7 @@ export const chatRoutes = new Hono<AppEnv>().post("/", jsonBody(chatBody), async
         sendDone(response);
       }
     } catch (err) {
+      // Once the query is stored, the stream has begun: whatever went wrong ends it as an event.
       events.push("error", errorEvent(err, c.get("requestId")));
     }
     await events.drained();
