@@ -1,0 +1,57 @@
+// Concurrent throughput: CLIENTS clients appending over SESSIONS sessions (one user each, across
+// eight tenants) for a fixed time, against ours and then the floor.
+import { summarise } from "../lib/stats.mjs";
+
+export const THROUGHPUT_GOAL = 0.85;
+const CLIENTS = 8;
+const SESSIONS = 64;
+
+const owner = (k) => ({ tenantId: 2 + (k % 8), userId: 100 + k });
+
+async function appendFor(system, seconds) {
+  const ids = [];
+  for (let k = 0; k < SESSIONS; k++) ids.push(await system.newSession(owner(k)));
+  let ok = 0;
+  let failed = 0;
+  let firstError = null;
+  const latencies = [];
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  const client = async (c) => {
+    // Client c appends round-robin to sessions c, c + CLIENTS, c + 2·CLIENTS, …
+    for (let n = 0; performance.now() < deadline; n++) {
+      const k = c + CLIENTS * (n % (SESSIONS / CLIENTS));
+      const t0 = performance.now();
+      try {
+        await system.append(owner(k), ids[k], n);
+        ok++;
+        latencies.push(performance.now() - t0);
+      } catch (err) {
+        failed++;
+        firstError ??= String(err?.message ?? err);
+        if (failed > 50) return; // the server is gone; do not spin
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
+  const elapsed = (performance.now() - started) / 1000;
+  return {
+    appends: ok,
+    failed,
+    first_error: firstError,
+    seconds: Math.round(elapsed * 100) / 100,
+    per_second: Math.round((ok / elapsed) * 10) / 10,
+    latency: summarise(latencies),
+  };
+}
+
+export async function throughput(systems, { seconds }) {
+  const out = { clients: CLIENTS, sessions: SESSIONS };
+  for (const system of systems) out[system.name] = await appendFor(system, seconds);
+  if (out.ours && out.floor) {
+    out.ratio = Math.round((out.ours.per_second / out.floor.per_second) * 100) / 100;
+    out.goal = THROUGHPUT_GOAL;
+    out.met = out.ratio >= THROUGHPUT_GOAL;
+  }
+  return out;
+}
