@@ -129,6 +129,7 @@ export class SessionObject extends DurableObject<Env> {
    * post-end work, index retry.
    */
   override async alarm(info?: AlarmInvocationInfo): Promise<void> {
+    this.store.alarmFired();
     try {
       const s = this.store.load();
       if (!s) return;

@@ -21,6 +21,8 @@ export class SessionStore {
   private readonly sql: SqlStorage;
   /** False until the session is created: probing an unknown id must write nothing. */
   private exists: boolean;
+  /** The alarm time this store last set (undefined: unknown, e.g. after the alarm fired). */
+  private armedAt: number | null | undefined;
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -126,14 +128,25 @@ export class SessionStore {
     return this.mustLoad();
   }
 
-  /** Sets (or clears) the one alarm from the stored duties. */
+  /**
+   * Sets (or clears) the one alarm from the stored duties. A burst of changes
+   * due at the same time sets it once: unchanged, it is not set again.
+   */
   armAlarm(now = Date.now()): Promise<void> {
     const due = nextAlarmAt(this.load(), this.config, now);
+    if (due === this.armedAt) return Promise.resolve();
+    this.armedAt = due;
     return due === null ? this.storage.deleteAlarm() : this.storage.setAlarm(due);
+  }
+
+  /** The alarm is running: the platform has cleared it, so the next armAlarm sets it whatever it was. */
+  alarmFired(): void {
+    this.armedAt = undefined;
   }
 
   /** An alarm at a fixed time, whatever the duties say: the last-retry fallback of a failing alarm. */
   alarmAt(time: number): Promise<void> {
+    this.armedAt = time;
     return this.storage.setAlarm(time);
   }
 
@@ -142,5 +155,6 @@ export class SessionStore {
     await this.storage.deleteAlarm();
     await this.storage.deleteAll();
     this.exists = false;
+    this.armedAt = undefined;
   }
 }
