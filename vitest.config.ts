@@ -15,6 +15,7 @@ const VARIANT_VARS = {
   CLEANUP_INACTIVE_SESSIONS: "false",
   ENABLE_SESSION_ARCHIVING: "false",
   ENABLE_SESSION_CACHING: "false",
+  ACCESS_LOG: "all",
 };
 
 /**

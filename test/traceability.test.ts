@@ -46,26 +46,38 @@ describe("x-request-id", () => {
 });
 
 describe("log lines", () => {
-  it("every request logs one JSON line: request id, tenant, user, session, route, status, duration", async () => {
+  it("a failed request logs one JSON line: request id, tenant, user, session, route, status, duration", async () => {
     const me = { tenant: freshTenant(), user: 7 };
     const id = (await chat(me, "hello")).body.session_id;
+    await api(`/api/sessions/${id}/end`, { as: me, method: "POST" });
     lines = [];
-    await api(`/api/sessions/${id}`, { as: me, headers: { "x-request-id": "trace-me" } });
+    await api(`/api/sessions/${id}/messages`, {
+      as: me,
+      body: { role: "user", content: "too late" },
+      headers: { "x-request-id": "trace-me" },
+    });
     const access = parsed().filter((l) => l.event === "request" && l.request_id === "trace-me");
     expect(access).toEqual([
       {
-        level: "info",
+        level: "warn",
         event: "request",
         request_id: "trace-me",
         tenant_id: me.tenant,
         user_id: 7,
         session_id: id,
-        method: "GET",
-        route: "/api/sessions/:id",
-        status: 200,
+        method: "POST",
+        route: "/api/sessions/:id/messages",
+        status: 409,
         duration_ms: expect.any(Number),
       },
     ]);
+  });
+
+  it("with ACCESS_LOG=errors (the default) a request that succeeds adds no line of its own", async () => {
+    const me = { tenant: freshTenant(), user: 7 };
+    lines = [];
+    expect((await api("/api/sessions", { as: me, headers: { "x-request-id": "quiet" } })).status).toBe(200);
+    expect(parsed().filter((l) => l.request_id === "quiet")).toEqual([]);
   });
 
   it("a failed turn's lines are JSON, carry the request id, and hold no message text, token or secret", async () => {
@@ -109,7 +121,7 @@ describe("log lines", () => {
 
 describe("the access line names the route that answered", () => {
   it.each([
-    ["/health", "/health"],
+    ["/api/sessions/not-an-id", "/api/sessions/:id"],
     ["/api/nowhere", "/api/*"], // no route matched: the last middleware that ran
   ])("%s → %s", async (path, route) => {
     lines = [];
