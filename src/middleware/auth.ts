@@ -16,6 +16,18 @@ const claimsSchema = z.object({
 
 const unauthorized = (message: string) => new ApiError(401, "unauthorized", message);
 
+/** JWT_SECRET as an HMAC key, imported once per isolate rather than on every request. */
+const keys = new Map<string, Promise<CryptoKey>>();
+function verifyingKey(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    const raw = new TextEncoder().encode(secret);
+    key = crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+    keys.set(secret, key);
+  }
+  return key;
+}
+
 /** Verifies the bearer JWT (HS256 only) and puts the caller's identity on the context. */
 export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   const secret = c.env.JWT_SECRET;
@@ -25,7 +37,7 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   let payload: unknown;
   try {
     // Pinning the algorithm rejects `none` and every other alg outright.
-    payload = await verify(match[1] as string, secret, "HS256");
+    payload = await verify(match[1] as string, await verifyingKey(secret), "HS256");
   } catch {
     throw unauthorized("invalid or expired token");
   }
