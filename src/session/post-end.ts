@@ -4,6 +4,7 @@ import { ExtractiveSummarizer } from "../memory";
 import { TenantSummaries } from "../memory/summary-store";
 import { archiveKey } from "./archive-keys";
 import type { SessionDeps } from "./deps";
+import { hasPendingWork } from "./duties";
 import type { SessionRecord } from "./schema";
 import type { SessionStore } from "./store";
 import { archiveTranscript } from "./transcript";
@@ -37,6 +38,7 @@ export class PostEndWork {
 
   async run(): Promise<void> {
     const before = this.store.mustLoad();
+    if (!hasPendingWork(before)) return;
     const summarised = before.summary_state !== "pending" || (await this.summarise(before));
     const s = this.store.mustLoad();
     const archived = s.archive_state !== "pending" || (await this.archive(s));
