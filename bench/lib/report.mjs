@@ -19,13 +19,15 @@ function latencyTable(r, n) {
 }
 
 function throughputTable(r, seconds) {
-  console.log(`\nThroughput: ${r.clients} concurrent clients appending over ${r.sessions} sessions for ${seconds} s`);
+  console.log(
+    `\nThroughput: ${r.clients} concurrent clients appending over ${r.sessions} sessions, ${r.rounds ?? 1} alternating rounds of ${seconds} s (median round)`,
+  );
   for (const name of ["ours", "floor"]) {
     const x = r[name];
     if (!x) continue;
     const failed = x.failed ? `, ${x.failed} FAILED (${x.first_error})` : "";
     console.log(
-      `${name.padEnd(8)}${num(x.per_second, 9)} appends/s  (${x.appends} in ${x.seconds} s${failed}; latency p50 ${x.latency.p50} ms, p95 ${x.latency.p95} ms)`,
+      `${name.padEnd(8)}${num(x.per_second, 9)} appends/s  (${x.appends} in ${x.seconds} s${failed}; latency p50 ${x.latency.p50} ms, p95 ${x.latency.p95} ms; rounds ${(x.rounds ?? []).join(", ")})`,
     );
   }
   if (r.ratio !== undefined) console.log(`ours/floor ${r.ratio} (goal ≥ ${r.goal}: ${verdict(r.met)})`);
