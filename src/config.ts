@@ -22,7 +22,7 @@ const configSchema = z.object({
   LTM_CONTEXT_SUMMARIES: int(0, 50).default(3),
   DELETED_RETENTION_DAYS: int(0, 3650).default(30),
   // How long activity (new messages) may wait before the D1 index hears of it: one write per window per session.
-  INDEX_SYNC_WINDOW_MS: int(0, 10_000).default(1_000),
+  INDEX_SYNC_WINDOW_MS: int(0, 10_000).default(2_000),
   // Which requests get an access log line: "errors" (status >= 400) or "all".
   ACCESS_LOG: z.enum(["errors", "all"], { message: "must be errors or all" }).default("errors"),
   // Answer providers (see src/answer/).

@@ -18,7 +18,7 @@ describe("configuration", () => {
       MAX_MESSAGE_CHARS: 32000,
       LTM_CONTEXT_SUMMARIES: 3,
       DELETED_RETENTION_DAYS: 30,
-      INDEX_SYNC_WINDOW_MS: 1000,
+      INDEX_SYNC_WINDOW_MS: 2000,
       ACCESS_LOG: "errors",
       ANSWER_TIMEOUT_MS: 20000,
       AI_CHAT_MODEL: "@cf/meta/llama-3.1-8b-instruct",
