@@ -72,16 +72,19 @@ describe("the FTS5 query built from user text never throws", () => {
     // About 2 s alone; the margin is for a loaded machine running the whole suite.
   }, 20_000);
 
-  it.each([
-    ['"NEAR(távmunka home)" * - ^ "'],
-    ["\u0000 távmunka"],
-    ["\ud800 távmunka \udfff"],
-    ["… !!! ??? ..."],
-    ["😀👩‍👩‍👧 ta\u0301vmunka"],
-  ])("the chat route answers %j (200), from the document where it names it", async (query) => {
-    const res = await chat({ tenant, user: 1 }, query);
-    expect(res.status).toBe(200);
-    expect(res.body.sources.length).toBe(/tavmunka|távmunka|ta\u0301vmunka/.test(query) ? 1 : 0);
+  it.each([['"NEAR(távmunka home)" * - ^ "'], ["\u0000 távmunka"], ["… !!! ??? ..."], ["😀👩‍👩‍👧 ta\u0301vmunka"]])(
+    "the chat route answers %j (200), from the document where it names it",
+    async (query) => {
+      const res = await chat({ tenant, user: 1 }, query);
+      expect(res.status).toBe(200);
+      expect(res.body.sources.length).toBe(/tavmunka|távmunka|ta\u0301vmunka/.test(query) ? 1 : 0);
+    },
+  );
+
+  it("a query that is not valid Unicode (lone surrogates) is refused with a 400 naming the field", async () => {
+    const res = await chat({ tenant, user: 1 }, "\ud800 távmunka \udfff");
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/^query/);
   });
 });
 
