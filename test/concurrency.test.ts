@@ -1,29 +1,12 @@
-import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { SessionObject } from "../src/session-object";
-import { api, chat, freshTenant, settleIndex, stubFor } from "./helpers";
-
-/** A real model takes time; while it thinks, other requests reach the object. */
-async function makeAnswersSlow(sessionId: string) {
-  await runInDurableObject(stubFor(sessionId), (obj: SessionObject) => {
-    obj.useDeps(({ answers: inner }) => ({
-      answers: {
-        name: "slow",
-        answer: async (input) => {
-          await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 10));
-          return inner.answer(input);
-        },
-      },
-    }));
-  });
-}
+import { api, chat, freshTenant, settleIndex, slowAnswers } from "./helpers";
 
 describe("turns on one session run one at a time", () => {
   it("N concurrent chats give 2N messages, each answer right after its own query", async () => {
     const me = { tenant: freshTenant(), user: 1 };
     const sessionId = (await chat(me, "opening question")).body.session_id;
-    await makeAnswersSlow(sessionId);
+    await slowAnswers(sessionId, () => 5 + Math.random() * 10);
     const N = 12;
     const results = await Promise.all(
       Array.from({ length: N }, (_, i) => chat(me, `parallel question ${i}`, sessionId)),
@@ -54,7 +37,7 @@ describe("turns on one session run one at a time", () => {
   it("appends racing a chat turn never split a query from its answer", async () => {
     const me = { tenant: freshTenant(), user: 1 };
     const sessionId = (await chat(me, "start")).body.session_id;
-    await makeAnswersSlow(sessionId);
+    await slowAnswers(sessionId, () => 5 + Math.random() * 10);
     await Promise.all([
       chat(me, "q-a", sessionId),
       api(`/api/sessions/${sessionId}/messages`, { as: me, body: { role: "system", content: "note 1" } }),

@@ -1,5 +1,7 @@
 import { env, exports } from "cloudflare:workers";
+import { vi } from "vitest";
 import { mintToken } from "../scripts/lib/jwt.mjs";
+import type { SessionObject } from "../src/session-object";
 
 export interface Caller {
   tenant: number;
@@ -135,3 +137,51 @@ export const loadDocument = async (
     throw new Error(`load failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; passage_count: number };
 };
+
+export interface SseEvent {
+  event: string;
+  data: Json;
+}
+
+/** Server-sent events as a client reads them: `event:` and `data:` (JSON) per block. */
+export function parseSse(text: string): SseEvent[] {
+  return text
+    .split("\n\n")
+    .filter((block) => block.trim() !== "")
+    .map((block) => {
+      const lines = block.split("\n");
+      const event = lines.find((l) => l.startsWith("event: "))?.slice(7) ?? "message";
+      const data = lines
+        .filter((l) => l.startsWith("data: "))
+        .map((l) => l.slice(6))
+        .join("\n");
+      return { event, data: JSON.parse(data) };
+    });
+}
+
+/** A real model takes time: wraps the session's answer provider so each answer comes `ms` later. */
+export async function slowAnswers(sessionId: string, ms: () => number): Promise<void> {
+  const { runInDurableObject } = await import("cloudflare:test");
+  await runInDurableObject(stubFor(sessionId), (obj: SessionObject) => {
+    obj.useDeps(({ answers: inner }) => ({
+      answers: {
+        name: "slow",
+        answer: async (input, onDelta) => {
+          await new Promise((resolve) => setTimeout(resolve, ms()));
+          return inner.answer(input, onDelta);
+        },
+      },
+    }));
+  });
+}
+
+/** Collects what the service logs (every console call, as one string); undo with vi.restoreAllMocks(). */
+export function captureLogs(): { lines: string[]; parsed: () => Json[]; clear: () => void } {
+  const lines: string[] = [];
+  for (const level of ["log", "warn", "error"] as const) {
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+      lines.push(args.map(String).join(" "));
+    });
+  }
+  return { lines, parsed: () => lines.map((l) => JSON.parse(l)), clear: () => lines.splice(0) };
+}

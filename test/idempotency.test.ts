@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { SessionObject } from "../src/session-object";
-import { api, type Caller, chat, freshTenant, HOUR, newSession, stubFor } from "./helpers";
+import { api, type Caller, chat, freshTenant, HOUR, newSession, slowAnswers, stubFor } from "./helpers";
 
 const key = () => `key-${crypto.randomUUID()}`;
 const withKey = (k: string) => ({ "idempotency-key": k });
@@ -25,20 +25,6 @@ async function makeAnswersFail(sessionId: string) {
         name: "down",
         answer: async () => {
           throw new Error("model down");
-        },
-      },
-    }));
-  });
-}
-
-async function makeAnswersSlow(sessionId: string) {
-  await runInDurableObject(stubFor(sessionId), (obj: SessionObject) => {
-    obj.useDeps(({ answers: inner }) => ({
-      answers: {
-        name: "slow",
-        answer: async (input) => {
-          await new Promise((resolve) => setTimeout(resolve, 30));
-          return inner.answer(input);
         },
       },
     }));
@@ -80,7 +66,7 @@ describe("Idempotency-Key on POST /api/chat", () => {
   it("a retry arriving while the first attempt still runs waits for it and gets its response", async () => {
     const me = { tenant: freshTenant(), user: 1 };
     const sessionId = (await chat(me, "first")).body.session_id;
-    await makeAnswersSlow(sessionId);
+    await slowAnswers(sessionId, () => 30);
     const k = key();
     const [a, b] = await Promise.all([
       chat(me, "slow one", sessionId, withKey(k)),

@@ -6,27 +6,19 @@ import { WorkersAiAnswerProvider } from "../src/answer/workers-ai";
 import type { AiRunner } from "../src/lib/ai";
 import { deltas } from "../src/lib/deltas";
 import type { SessionObject } from "../src/session-object";
-import { api, authHeaders, type Caller, chat, freshTenant, type Json, loadDocument, stubFor } from "./helpers";
-
-interface SseEvent {
-  event: string;
-  data: Json;
-}
-
-function parseSse(text: string): SseEvent[] {
-  return text
-    .split("\n\n")
-    .filter((block) => block.trim() !== "")
-    .map((block) => {
-      const lines = block.split("\n");
-      const event = lines.find((l) => l.startsWith("event: "))?.slice(7) ?? "message";
-      const data = lines
-        .filter((l) => l.startsWith("data: "))
-        .map((l) => l.slice(6))
-        .join("\n");
-      return { event, data: JSON.parse(data) };
-    });
-}
+import {
+  api,
+  authHeaders,
+  type Caller,
+  chat,
+  freshTenant,
+  type Json,
+  loadDocument,
+  parseSse,
+  type SseEvent,
+  slowAnswers,
+  stubFor,
+} from "./helpers";
 
 async function streamChat(as: Caller, body: Record<string, unknown>, headers: Record<string, string> = {}) {
   return exports.default.fetch(
@@ -107,17 +99,7 @@ describe("POST /api/chat streaming (server-sent events)", () => {
   it("a client that disconnects mid-stream does not leave a half turn: the answer is completed and stored", async () => {
     const me = { tenant: freshTenant(), user: 1 };
     const id = (await chat(me, "first")).body.session_id;
-    await runInDurableObject(stubFor(id), (obj: SessionObject) => {
-      obj.useDeps(({ answers: inner }) => ({
-        answers: {
-          name: "slow",
-          answer: async (input) => {
-            await new Promise((resolve) => setTimeout(resolve, 50));
-            return inner.answer(input);
-          },
-        },
-      }));
-    });
+    await slowAnswers(id, () => 50);
     const res = await streamChat(me, { query: "will you finish?", session_id: id, stream: true });
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     const firstChunk = new TextDecoder().decode((await reader.read()).value);

@@ -2,20 +2,13 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionObject } from "../src/session-object";
-import { api, chat, freshTenant, stubFor, tokenFor } from "./helpers";
+import { api, captureLogs, chat, freshTenant, stubFor, tokenFor } from "./helpers";
 
-let lines: string[] = [];
+let logs: ReturnType<typeof captureLogs>;
 beforeEach(() => {
-  lines = [];
-  for (const level of ["log", "warn", "error"] as const) {
-    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-      lines.push(args.map(String).join(" "));
-    });
-  }
+  logs = captureLogs();
 });
 afterEach(() => vi.restoreAllMocks());
-
-const parsed = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe("x-request-id", () => {
   it("echoes a request id the client sent, on success and on errors, and error bodies carry it", async () => {
@@ -50,13 +43,13 @@ describe("log lines", () => {
     const me = { tenant: freshTenant(), user: 7 };
     const id = (await chat(me, "hello")).body.session_id;
     await api(`/api/sessions/${id}/end`, { as: me, method: "POST" });
-    lines = [];
+    logs.clear();
     await api(`/api/sessions/${id}/messages`, {
       as: me,
       body: { role: "user", content: "too late" },
       headers: { "x-request-id": "trace-me" },
     });
-    const access = parsed().filter((l) => l.event === "request" && l.request_id === "trace-me");
+    const access = logs.parsed().filter((l) => l.event === "request" && l.request_id === "trace-me");
     expect(access).toEqual([
       {
         level: "warn",
@@ -75,9 +68,9 @@ describe("log lines", () => {
 
   it("with ACCESS_LOG=errors (the default) a request that succeeds adds no line of its own", async () => {
     const me = { tenant: freshTenant(), user: 7 };
-    lines = [];
+    logs.clear();
     expect((await api("/api/sessions", { as: me, headers: { "x-request-id": "quiet" } })).status).toBe(200);
-    expect(parsed().filter((l) => l.request_id === "quiet")).toEqual([]);
+    expect(logs.parsed().filter((l) => l.request_id === "quiet")).toEqual([]);
   });
 
   it("a failed turn's lines are JSON, carry the request id, and hold no message text, token or secret", async () => {
@@ -95,14 +88,14 @@ describe("log lines", () => {
     });
     const secretText = `private question ${crypto.randomUUID()}`;
     const token = await tokenFor(me);
-    lines = [];
+    logs.clear();
     const res = await api("/api/chat", {
       body: { query: secretText, session_id: id },
       headers: { authorization: `Bearer ${token}`, "x-request-id": "failing-turn" },
     });
     expect(res.status).toBe(502);
     expect(res.body.error.request_id).toBe("failing-turn");
-    const all = parsed();
+    const all = logs.parsed();
     expect(all.find((l) => l.event === "turn_failed")).toMatchObject({
       level: "warn",
       request_id: "failing-turn",
@@ -111,7 +104,7 @@ describe("log lines", () => {
       refusal: "answer_failed",
     });
     expect(all.find((l) => l.event === "request" && l.request_id === "failing-turn")).toMatchObject({ status: 502 });
-    for (const line of lines) {
+    for (const line of logs.lines) {
       expect(line).not.toContain(secretText);
       expect(line).not.toContain(token);
       expect(line).not.toContain(env.JWT_SECRET);
@@ -124,8 +117,10 @@ describe("the access line names the route that answered", () => {
     ["/api/sessions/not-an-id", "/api/sessions/:id"],
     ["/api/nowhere", "/api/*"], // no route matched: the last middleware that ran
   ])("%s → %s", async (path, route) => {
-    lines = [];
+    logs.clear();
     await api(path, { as: { tenant: freshTenant(), user: 1 }, headers: { "x-request-id": `route-${path}` } });
-    expect(parsed().find((l) => l.event === "request" && l.request_id === `route-${path}`)).toMatchObject({ route });
+    expect(logs.parsed().find((l) => l.event === "request" && l.request_id === `route-${path}`)).toMatchObject({
+      route,
+    });
   });
 });

@@ -87,17 +87,14 @@ export class IdempotencyLedger extends DurableObject<Env> {
       const rec = this.live(key, now);
       if (!rec) {
         const token = crypto.randomUUID();
-        this.sql.exec(
-          `INSERT OR REPLACE INTO keys (key, fingerprint, state, token, attempt, session_id, status, body, created_at, lease_until)
-           VALUES (?, ?, 'running', ?, 1, ?, NULL, NULL, ?, ?)`,
+        await this.insert({
           key,
           fingerprint,
+          state: "running",
           token,
-          proposedSessionId,
-          now,
-          now + leaseMs,
-        );
-        await this.armExpiry();
+          sessionId: proposedSessionId,
+          leaseUntil: now + leaseMs,
+        });
         return { kind: "new", key, token, attempt: 1, sessionId: proposedSessionId };
       }
       if (rec.fingerprint !== fingerprint) return { kind: "conflict" };
@@ -156,18 +153,7 @@ export class IdempotencyLedger extends DurableObject<Env> {
    * client can complete the turn by retrying with it (same body).
    */
   async recordFailure(key: string, fingerprint: string, token: string, sessionId: string | null): Promise<void> {
-    const now = Date.now();
-    this.sql.exec(
-      `INSERT OR REPLACE INTO keys (key, fingerprint, state, token, attempt, session_id, status, body, created_at, lease_until)
-       VALUES (?, ?, 'failed', ?, 1, ?, NULL, NULL, ?, ?)`,
-      key,
-      fingerprint,
-      token,
-      sessionId,
-      now,
-      now,
-    );
-    await this.armExpiry();
+    await this.insert({ key, fingerprint, state: "failed", token, sessionId, leaseUntil: Date.now() });
   }
 
   /** Erasure: every key of the user, with the responses it kept. */
@@ -182,6 +168,29 @@ export class IdempotencyLedger extends DurableObject<Env> {
   /** Expired keys (and the responses they kept) are deleted, not just ignored. */
   override async alarm(): Promise<void> {
     this.sql.exec("DELETE FROM keys WHERE created_at < ?", Date.now() - IDEMPOTENCY_TTL_MS);
+    await this.armExpiry();
+  }
+
+  /** A key's first record (replacing an expired one), attempt 1. */
+  private async insert(r: {
+    key: string;
+    fingerprint: string;
+    state: "running" | "failed";
+    token: string;
+    sessionId: string | null;
+    leaseUntil: number;
+  }): Promise<void> {
+    this.sql.exec(
+      `INSERT OR REPLACE INTO keys (key, fingerprint, state, token, attempt, session_id, status, body, created_at, lease_until)
+       VALUES (?, ?, ?, ?, 1, ?, NULL, NULL, ?, ?)`,
+      r.key,
+      r.fingerprint,
+      r.state,
+      r.token,
+      r.sessionId,
+      Date.now(),
+      r.leaseUntil,
+    );
     await this.armExpiry();
   }
 

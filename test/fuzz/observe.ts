@@ -1,5 +1,5 @@
 import { exports } from "cloudflare:workers";
-import type { Json } from "../helpers";
+import { type Json, parseSse } from "../helpers";
 import type { IdKind, Resolved } from "./resolve";
 import type { World } from "./world";
 
@@ -26,26 +26,11 @@ export async function send(r: Resolved): Promise<Observed> {
   const type = res.headers.get("content-type") ?? "";
   try {
     if (/^application\/json/.test(type) && text !== "") out.json = JSON.parse(text);
-    if (/^text\/event-stream/.test(type)) out.events = parseEvents(text);
+    if (/^text\/event-stream/.test(type)) out.events = parseSse(text);
   } catch {
     out.unparsable = true;
   }
   return out;
-}
-
-function parseEvents(text: string): { event: string; data: Json }[] {
-  return text
-    .split("\n\n")
-    .filter((block) => block.trim() !== "")
-    .map((block) => {
-      const lines = block.split("\n");
-      const event = lines.find((l) => l.startsWith("event: "))?.slice(7) ?? "message";
-      const data = lines
-        .filter((l) => l.startsWith("data: "))
-        .map((l) => l.slice(6))
-        .join("\n");
-      return { event, data: JSON.parse(data) };
-    });
 }
 
 const hasErrorShape = (body: Json) =>

@@ -1,14 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { api, chat, freshTenant } from "../helpers";
+import { api, captureLogs, chat, freshTenant } from "../helpers";
 
-let lines: string[] = [];
+let logs: ReturnType<typeof captureLogs>;
 beforeEach(() => {
-  lines = [];
-  for (const level of ["log", "warn", "error"] as const) {
-    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-      lines.push(args.map(String).join(" "));
-    });
-  }
+  logs = captureLogs();
 });
 afterEach(() => vi.restoreAllMocks());
 
@@ -16,10 +11,10 @@ describe("ACCESS_LOG=all (this project's [vars])", () => {
   it("every request, successful ones too, logs one JSON line with its id, tenant, user, session, route, status, duration", async () => {
     const me = { tenant: freshTenant(), user: 7 };
     const id = (await chat(me, "hello")).body.session_id;
-    lines = [];
+    logs.clear();
     await api(`/api/sessions/${id}`, { as: me, headers: { "x-request-id": "trace-me" } });
     await api("/health", { headers: { "x-request-id": "trace-health" } });
-    const access = lines.map((l) => JSON.parse(l)).filter((l) => l.event === "request");
+    const access = logs.lines.map((l) => JSON.parse(l)).filter((l) => l.event === "request");
     expect(access).toEqual([
       {
         level: "info",
