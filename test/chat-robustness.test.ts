@@ -69,3 +69,22 @@ describe("a knowledge base that cannot be searched", () => {
     expect((await api(`/api/sessions/${id}`, { as: me })).body.message_count).toBe(4);
   });
 });
+
+describe("long-term memory that cannot be read", () => {
+  it("does not fail a new session's turn, streamed or not: it starts without it", async () => {
+    const me = { tenant: freshTenant(), user: 1 };
+    await env.DB.exec("ALTER TABLE session_summaries RENAME TO session_summaries_away");
+    let plain: Awaited<ReturnType<typeof chat>>;
+    let streamed: Awaited<ReturnType<typeof api>>;
+    try {
+      plain = await chat(me, "Szia!");
+      streamed = await api("/api/chat", { as: me, body: { query: "Szia!", stream: true } });
+    } finally {
+      await env.DB.exec("ALTER TABLE session_summaries_away RENAME TO session_summaries");
+    }
+    expect(plain.status).toBe(200);
+    expect(plain.body.assistant_message.metadata.memory_summaries).toBe(0);
+    expect(streamed.status).toBe(200);
+    expect(String(streamed.body)).toMatch(/event: done/);
+  });
+});
