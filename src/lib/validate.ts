@@ -16,7 +16,7 @@ export const unicodeText = () =>
 
 const JSON_MEDIA = /^application\/([\w.-]+\+)?json$/i;
 
-function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const details = result.error.issues.map((issue) => ({

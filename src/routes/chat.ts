@@ -3,19 +3,18 @@ import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { chatTurn } from "../client/chat";
+import { chatInput } from "../client/inputs";
 import { ApiError, type ErrorBody, errorBody } from "../errors";
 import { idempotencyKeyOf } from "../idempotency/header";
 import { deltas } from "../lib/deltas";
 import { assertTextWithinLimit } from "../lib/limits";
 import { errorText, log } from "../lib/log";
-import { jsonBody, unicodeText } from "../lib/validate";
+import { jsonBody } from "../lib/validate";
 import { assertUserContext, userContextSchema } from "../middleware/user-context";
 import type { ChatResponse, TurnEvent } from "../session-types";
 import { EventQueue } from "./sse-queue";
 
-const chatBody = z.object({
-  query: unicodeText().refine((q) => q.trim().length > 0, "must not be empty"),
-  session_id: z.string().nullish(),
+const chatBody = chatInput.extend({
   user_context: userContextSchema.optional(),
   stream: z.boolean().optional(),
 });

@@ -1,46 +1,29 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
-import { unwrap } from "../client/refusals";
+import { appendInput, batchEndInput, historyInput, listInput } from "../client/inputs";
+import {
+  deleteSession,
+  endSession,
+  endSessions,
+  getHistory,
+  getSessionInfo,
+  listSessions,
+} from "../client/session-ops";
 import { appendMessage, createSession } from "../client/session-writes";
-import { ownedSessionId, sessionIds, sessionStub } from "../client/stubs";
+import { ownedSessionId, sessionStub } from "../client/stubs";
 import type { Config } from "../config";
-import { TenantSessionIndex } from "../db/session-index";
 import { ApiError, notFound } from "../errors";
 import { idempotencyKeyOf } from "../idempotency/header";
-import { decodeCursor, encodeCursor, pageQuery } from "../lib/cursor";
-import { MAX_JSON_DEPTH, withinDepth } from "../lib/json-depth";
 import { assertMetadataWithinLimit, assertTextWithinLimit } from "../lib/limits";
-import { errorText, log } from "../lib/log";
-import { jsonBody, queryParams, unicodeText } from "../lib/validate";
+import { jsonBody, queryParams } from "../lib/validate";
 import { assertUserContext, userContextSchema } from "../middleware/user-context";
 import { archiveKey } from "../session/archive-keys";
-import { sessionInfo } from "../session/views";
 import type { SessionStatus } from "../session-types";
 
 const createBody = z.object({ user_context: userContextSchema.optional() });
-
-const listQuery = pageQuery(10).extend({ status: z.enum(["active", "ended", "all"]).default("active") });
-
-const historyQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).optional(),
-  before: z.coerce.number().int().min(1).optional(),
-});
-
-const appendBody = z.object({
-  role: z.enum(["user", "assistant", "system"]),
-  content: unicodeText().refine((t) => t.trim().length > 0, "must not be empty"),
-  metadata: z
-    .record(z.string(), z.unknown())
-    .refine((m) => withinDepth(m), `must not nest deeper than ${MAX_JSON_DEPTH} levels`)
-    .optional(),
-  user_context: userContextSchema.optional(),
-});
-
-const batchEndBody = z.object({
-  session_ids: z.array(z.string()).min(1).max(100, "at most 100 session ids"),
-  user_context: userContextSchema.optional(),
-});
+const appendBody = appendInput.extend({ user_context: userContextSchema.optional() });
+const batchEndBody = batchEndInput.extend({ user_context: userContextSchema.optional() });
 
 /**
  * The seed's session cache, here: the session's object is the live cache, and
@@ -54,10 +37,11 @@ function cacheControl(config: Config, status: SessionStatus): string {
     : "no-store";
 }
 
-/** The session named in the path, if it was issued to the caller (else 404); noted for the access log. */
-async function pathSession(c: Context<AppEnv>): Promise<string> {
-  c.set("sessionId", c.req.param("id"));
-  return ownedSessionId(c.env, c.get("identity"), c.req.param("id") ?? "");
+/** The session id in the path, as sent (the operations check it was issued to the caller); noted for the access log. */
+function pathSession(c: Context<AppEnv>): string {
+  const id = c.req.param("id") ?? "";
+  c.set("sessionId", id);
+  return id;
 }
 
 /** A body is optional here: none, or an empty one, means "no user_context". */
@@ -83,55 +67,26 @@ export const sessionRoutes = new Hono<AppEnv>()
     return c.json(created.body, created.status as 201);
   })
   .post("/end", jsonBody(batchEndBody), async (c) => {
-    // The seed's gather(..., return_exceptions=True): one bad id never fails the others.
     const who = c.get("identity");
     assertUserContext(who, c.req.valid("json").user_context);
-    const ids = sessionIds(c.env);
-    const results = await Promise.all(
-      c.req.valid("json").session_ids.map(async (raw) => {
-        const id = await ids.verify(who, raw);
-        if (!id) return { id: raw, ok: false, error: "not_found" };
-        try {
-          const ended = await sessionStub(c.env, id).end(who, "user");
-          return ended.ok ? { id, ok: true, status: ended.value.status } : { id, ok: false, error: ended.refusal };
-        } catch (err) {
-          log("error", "batch_end_failed", {
-            request_id: who.requestId,
-            tenant_id: who.tenantId,
-            session_id: id,
-            error: errorText(err),
-          });
-          return { id, ok: false, error: "internal_error" };
-        }
-      }),
-    );
-    return c.json({ results });
+    return c.json(await endSessions(c.env, who, c.req.valid("json").session_ids));
   })
-  .get("/", queryParams(listQuery), async (c) => {
-    const q = c.req.valid("query");
-    const who = c.get("identity");
-    const index = new TenantSessionIndex(c.env.DB, who.tenantId);
-    const page = await index.listForUser(who.userId, q.status, q.limit, decodeCursor(q.cursor));
-    return c.json({ sessions: page.rows.map(sessionInfo), next_cursor: encodeCursor(page.next) });
-  })
+  .get("/", queryParams(listInput), async (c) =>
+    c.json(await listSessions(c.env, c.get("identity"), c.req.valid("query"))),
+  )
   .get("/:id", async (c) => {
-    const id = await pathSession(c);
-    const info = await sessionStub(c.env, id).info(c.get("identity"));
-    if (!info) throw notFound();
+    const info = await getSessionInfo(c.env, c.get("identity"), pathSession(c));
     c.header("cache-control", cacheControl(c.get("config"), info.status));
     return c.json(info);
   })
-  .get("/:id/messages", queryParams(historyQuery), async (c) => {
-    const id = await pathSession(c);
-    const q = c.req.valid("query");
-    const limit = q.limit ?? c.get("config").MAX_CONTEXT_MESSAGES;
-    const page = await sessionStub(c.env, id).history(c.get("identity"), limit, q.before);
-    if (!page) throw notFound();
-    c.header("cache-control", cacheControl(c.get("config"), page.status));
+  .get("/:id/messages", queryParams(historyInput), async (c) => {
+    const config = c.get("config");
+    const page = await getHistory(c.env, config, c.get("identity"), pathSession(c), c.req.valid("query"));
+    c.header("cache-control", cacheControl(config, page.status));
     return c.json(page);
   })
   .post("/:id/messages", jsonBody(appendBody), async (c) => {
-    const id = await pathSession(c);
+    const id = await ownedSessionId(c.env, c.get("identity"), pathSession(c));
     const body = c.req.valid("json");
     const who = c.get("identity");
     assertUserContext(who, body.user_context);
@@ -144,13 +99,10 @@ export const sessionRoutes = new Hono<AppEnv>()
     const appended = await appendMessage(c.env, c.get("config"), owner, id, key, message);
     return c.json(appended.body, appended.status as 201);
   })
-  .post("/:id/end", async (c) => {
-    const id = await pathSession(c);
-    return c.json(unwrap(await sessionStub(c.env, id).end(c.get("identity"), "user")));
-  })
+  .post("/:id/end", async (c) => c.json(await endSession(c.env, c.get("identity"), pathSession(c))))
   .get("/:id/transcript", async (c) => {
     const who = c.get("identity");
-    const id = await pathSession(c);
+    const id = await ownedSessionId(c.env, who, pathSession(c));
     const stub = sessionStub(c.env, id);
     const info = await stub.info(who);
     if (!info) throw notFound();
@@ -165,7 +117,6 @@ export const sessionRoutes = new Hono<AppEnv>()
     return new Response(live, { headers: { ...headers, "x-transcript-source": "session" } });
   })
   .delete("/:id", async (c) => {
-    const id = await pathSession(c);
-    if (!(await sessionStub(c.env, id).softDelete(c.get("identity")))) throw notFound();
+    await deleteSession(c.env, c.get("identity"), pathSession(c));
     return c.body(null, 204);
   });
