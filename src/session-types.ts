@@ -56,6 +56,9 @@ export interface ChatResponse {
   assistant_message: MessageView;
 }
 
+/** One id's outcome in a batch end. */
+export type EndResult = { id: string; ok: true; status: SessionStatus } | { id: string; ok: false; error: string };
+
 export interface HistoryPage {
   session_id: string;
   status: SessionStatus;

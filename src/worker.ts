@@ -16,6 +16,7 @@ import { sessionRoutes } from "./routes/sessions";
 import { userRoutes } from "./routes/users";
 
 export { IdempotencyLedger } from "./idempotency/ledger-object";
+export { SessionService } from "./rpc/session-service";
 export { SessionObject } from "./session-object";
 
 const KNOWLEDGE_PATH = /^\/api\/knowledge(\/|$)/;

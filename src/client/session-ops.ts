@@ -5,7 +5,7 @@ import { notFound } from "../errors";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { errorText, log } from "../lib/log";
 import { sessionInfo } from "../session/views";
-import type { Caller, HistoryPage, SessionInfo } from "../session-types";
+import type { Caller, EndResult, HistoryPage, SessionInfo } from "../session-types";
 import type { historyInput, listInput } from "./inputs";
 import { unwrap } from "./refusals";
 import { ownedSessionId, sessionIds, sessionStub } from "./stubs";
@@ -53,10 +53,6 @@ export async function endSession(env: Env, caller: Caller, rawId: string): Promi
   const id = await ownedSessionId(env, caller, rawId);
   return unwrap(await sessionStub(env, id).end(caller, "user"));
 }
-
-export type EndResult =
-  | { id: string; ok: true; status: SessionInfo["status"] }
-  | { id: string; ok: false; error: string };
 
 /** The seed's gather(..., return_exceptions=True): one bad or foreign id never fails the others. */
 export async function endSessions(env: Env, caller: Caller, rawIds: string[]): Promise<{ results: EndResult[] }> {
