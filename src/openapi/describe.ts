@@ -17,7 +17,7 @@ const ERRORS = {
   409: "`session_ended`, `idempotency_key_reused`, `idempotency_key_in_use`",
   413: "`payload_too_large`: a text over its character limit, or a body too large to hold one",
   502: "`answer_failed`: the answer provider failed; `details` tells how to retry the turn",
-  503: "`server_misconfigured` (a secret or [vars] value is missing or bad), or `knowledge_unavailable` on a chat turn",
+  503: "`server_misconfigured` (a secret or [vars] value is missing or bad), `jwks_unavailable` (the identity provider's keys cannot be fetched), or `knowledge_unavailable` on a chat turn",
   504: "`answer_timeout`: the answer provider gave no answer in time; `details` tells how to retry the turn",
 } as const;
 
