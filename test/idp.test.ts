@@ -81,6 +81,7 @@ describe("identity provider tokens (inline JWKS)", () => {
     ],
     ["a user id that is not a whole number", () => idpToken(rsa, claims(1, { sub: "auth0|7" }))],
     ["a crit header", () => idpToken(rsa, claims(1), { crit: ["exp"] })],
+    ["a role this service does not know", () => idpToken(rsa, claims(1, { role: "superadmin" }))],
   ])("%s → 401", async (_what, makeToken) => {
     const res = await deployment(idpVars())("/api/sessions", await makeToken());
     expect(res.status).toBe(401);

@@ -69,10 +69,13 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   if (tenantId === null || userId === null) {
     throw unauthorized(`token lacks integer ${config.JWT_TENANT_CLAIM}, ${config.JWT_USER_CLAIM} or exp`);
   }
+  // A role we do not know is refused, not read as "user": it may mean more than the token should get.
+  const { role = "user" } = claims;
+  if (role !== "user" && role !== "admin") throw unauthorized('token role must be "admin" or "user"');
   const identity: Identity = {
     tenantId,
     userId,
-    role: claims.role === "admin" ? "admin" : "user",
+    role,
     requestId: c.get("requestId"),
   };
   c.set("identity", identity);
