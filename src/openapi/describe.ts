@@ -29,7 +29,13 @@ const OUTPUT = { options: { io: "output" } };
 export const jsonContent = (schema: z.ZodType) => ({ "application/json": { schema: resolver(schema, OUTPUT) } });
 
 export const errorResponses = (...statuses: ErrorStatus[]): NonNullable<DescribeRouteOptions["responses"]> =>
-  Object.fromEntries(statuses.map((s) => [s, { description: ERRORS[s], content: jsonContent(errorResponse) }]));
+  Object.fromEntries(
+    statuses.map((s) => [
+      s,
+      // x-ms-error-response: AutoRest's generated clients return a declared 4xx as a value unless it is marked.
+      { description: ERRORS[s], content: jsonContent(errorResponse), "x-ms-error-response": true },
+    ]),
+  );
 
 const idempotencyKey = {
   in: "header",
