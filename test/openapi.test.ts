@@ -53,6 +53,8 @@ async function call(
   const declared = doc.paths[docPath]?.[method.toLowerCase()]?.responses?.[String(res.status)];
   expect(declared, `${where} is not in the document`).toBeDefined();
   seen.add(`${method} ${docPath}`);
+  for (const header of Object.keys(declared.headers ?? {}))
+    expect(res.headers.get(header), `${where}: ${header}`).toBeTruthy();
   const mediaType = (res.headers.get("content-type") ?? "").split(";")[0] as string;
   const text = new TextDecoder().decode(await res.arrayBuffer());
   if (text === "") {

@@ -28,12 +28,21 @@ const OUTPUT = { options: { io: "output" } };
 
 export const jsonContent = (schema: z.ZodType) => ({ "application/json": { schema: resolver(schema, OUTPUT) } });
 
+/** Every response of the worker carries it (src/middleware/request-context.ts). */
+const headers = {
+  "x-request-id": {
+    description:
+      "The request's id: the one sent in x-request-id if it was 1–128 visible ASCII characters, else a new UUID",
+    schema: { type: "string" },
+  },
+} as const;
+
 export const errorResponses = (...statuses: ErrorStatus[]): NonNullable<DescribeRouteOptions["responses"]> =>
   Object.fromEntries(
     statuses.map((s) => [
       s,
       // x-ms-error-response: AutoRest's generated clients return a declared 4xx as a value unless it is marked.
-      { description: ERRORS[s], content: jsonContent(errorResponse), "x-ms-error-response": true },
+      { description: ERRORS[s], headers, content: jsonContent(errorResponse), "x-ms-error-response": true },
     ]),
   );
 
@@ -85,9 +94,11 @@ export function describe(doc: RouteDoc) {
       : {}),
     ...doc.extra,
     responses: {
-      [ok.status]: { description: ok.description, ...(Object.keys(content).length > 0 ? { content } : {}) },
+      [ok.status]: { description: ok.description, headers, ...(Object.keys(content).length > 0 ? { content } : {}) },
       ...errorResponses(...doc.errors),
-      ...doc.extra?.responses,
+      ...Object.fromEntries(
+        Object.entries(doc.extra?.responses ?? {}).map(([status, r]) => [status, { headers, ...r }]),
+      ),
     },
   });
 }

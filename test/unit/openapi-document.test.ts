@@ -33,6 +33,10 @@ describe("the OpenAPI document", () => {
         `${route.method} ${route.path} success`,
       ).toBe(true);
       if (route.path.startsWith("/api/")) expect(statuses).toEqual(expect.arrayContaining(["401", "503"]));
+      for (const [status, response] of Object.entries(operation?.responses ?? {})) {
+        const headers = (response as { headers?: Record<string, unknown> }).headers;
+        expect(headers?.["x-request-id"], `${route.method} ${route.path} ${status} x-request-id`).toBeDefined();
+      }
     }
   });
 
