@@ -1,5 +1,6 @@
 import { compileErrors, validate } from "@readme/openapi-parser";
 import { describe, expect, it } from "vitest";
+import { toOpenApi30 } from "../../scripts/lib/openapi-30.mjs";
 import { app } from "../../src/app";
 import { openApiDocument } from "../../src/openapi/document";
 
@@ -58,5 +59,14 @@ describe("the OpenAPI document", () => {
     const ok = doc.paths["/api/chat"]?.post?.responses?.["200"] as { content: Record<string, unknown> };
     expect(Object.keys(ok.content)).toEqual(["application/json", "text/event-stream"]);
     expect(ok.content["text/event-stream"]).toEqual({ schema: { $ref: "#/components/schemas/ChatStreamEvent" } });
+  });
+
+  it("rewritten for 3.0-only generators (npm run openapi:3.0), it is a valid OpenAPI 3.0 document", async () => {
+    const doc30 = toOpenApi30(doc);
+    const result = await validate(structuredClone(doc30));
+    expect(result.valid, result.valid ? "" : compileErrors(result)).toBe(true);
+    expect(JSON.stringify(doc30)).not.toMatch(/"null"|"const"|"propertyNames"/);
+    const session = doc30.components?.schemas?.Session as { properties: Record<string, object> };
+    expect(session.properties.ended_at).toMatchObject({ type: "string", nullable: true });
   });
 });
