@@ -5,8 +5,8 @@ import { errorResponse } from "./schemas";
 /**
  * Route annotations for the OpenAPI document: the success response and the
  * error statuses a route really answers, each with the codes it can carry
- * (README "Errors"). 401 and 503 are added to every /api route by the auth
- * middleware's own annotation (src/middleware/auth.ts).
+ * (README "Errors"). 401 and 503 are added to every /api route by
+ * `authErrors` below, mounted next to the auth middleware in src/app.ts.
  */
 
 const ERRORS = {
