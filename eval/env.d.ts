@@ -15,7 +15,8 @@ declare global {
   namespace Cloudflare {
     interface Env {
       TEST_MIGRATIONS: D1Migration[];
-      EVAL_PACK: { docs: { name: string; text: string }[]; questions: EvalQuestion[] };
+      /** The pack; the questions tuned against, and held-out ones written before tuning and never tuned against. */
+      EVAL_PACK: { docs: { name: string; text: string }[]; questions: EvalQuestion[]; holdout: EvalQuestion[] };
     }
   }
 }

@@ -52,8 +52,8 @@ export function figures(outcomes: Outcome[]): Figures {
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
-/** The figures as printed lines: the totals, then per kind of question, then every miss. */
-export function report(outcomes: Outcome[]): string {
+/** The figures as printed lines: the totals, then per kind of question, then every miss (unless `summary`). */
+export function report(outcomes: Outcome[], summary = false): string {
   const all = figures(outcomes);
   const lines = [
     `questions ${all.questions} (answerable ${all.answerable}, unanswerable ${all.unanswerable})`,
@@ -69,6 +69,7 @@ export function report(outcomes: Outcome[]): string {
     const right = of.filter((o) => (o.question.expect.length === 0 ? o.cited.length === 0 : rankOf(o) === 1));
     lines.push(`  ${kind.padEnd(13)} ${right.length}/${of.length} right`);
   }
+  if (summary) return lines.join("\n");
   const misses = outcomes.filter((o) => (o.question.expect.length === 0 ? o.cited.length > 0 : rankOf(o) !== 1));
   if (misses.length > 0) lines.push("", "misses:");
   for (const o of misses) {

@@ -16,10 +16,13 @@ export default defineConfig(async () => {
     .sort()
     .map((file) => ({ name: file.replace(/\.md$/, ""), text: readFileSync(here(`./docs/${file}`), "utf8") }));
   // One question a line (JSON Lines); blank lines separate the kinds.
-  const questions = readFileSync(here("./questions.jsonl"), "utf8")
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line));
+  const questionsOf = (file) =>
+    readFileSync(here(file), "utf8")
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => JSON.parse(line));
+  const questions = questionsOf("./questions.jsonl");
+  const holdout = questionsOf("./holdout.jsonl");
   return {
     root,
     plugins: [
@@ -30,7 +33,7 @@ export default defineConfig(async () => {
             JWT_SECRET: "eval-secret-not-for-production",
             SESSION_ID_SECRET: "eval-session-id-secret",
             TEST_MIGRATIONS: await readD1Migrations(`${root}migrations`),
-            EVAL_PACK: { docs, questions },
+            EVAL_PACK: { docs, questions, holdout },
           },
         },
       }),
