@@ -82,5 +82,5 @@ export function queryTerms(text: string): QueryTerm[] {
 export function documentLanguage(text: string): Language {
   const all = words(text);
   const accented = all.filter((w) => /[áéíóöőúüű]/.test(w)).length;
-  return all.length > 0 && accented / all.length >= 0.05 ? "hu" : "en";
+  return all.length > 0 && accented / all.length >= 0.15 ? "hu" : "en";
 }

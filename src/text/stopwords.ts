@@ -22,7 +22,7 @@ megy megyek mész megyünk menni mehetek jön jövök jönni csinál csinálni t
 meg már még csak is sem se mindig soha néha most majd aztán utána előtte közben
 minden mindent valami valamit semmi semmit néhány sok kevés több kevesebb egyéb más másik egyik
 által után előtt között alatt felett mellett szerint során miatt helyett nélkül óta ellen felé
-egy két három négy öt hat hét nyolc kilenc tíz első második harmadik
+egy két három négy öt hat nyolc kilenc tíz első második harmadik
 `;
 
 const ENGLISH = `
