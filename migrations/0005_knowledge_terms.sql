@@ -19,7 +19,9 @@ CREATE TABLE `knowledge_terms` (
 --> statement-breakpoint
 CREATE INDEX `knowledge_terms_reversed` ON `knowledge_terms` (`tenant_id`,`reversed`);--> statement-breakpoint
 CREATE INDEX `knowledge_terms_document` ON `knowledge_terms` (`document_id`);--> statement-breakpoint
-ALTER TABLE `knowledge_documents` ADD `index_version` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
-CREATE INDEX `knowledge_documents_version` ON `knowledge_documents` (`tenant_id`,`index_version`);--> statement-breakpoint
+DROP INDEX `knowledge_passages_document`;--> statement-breakpoint
 ALTER TABLE `knowledge_passages` ADD `length` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
-CREATE INDEX `knowledge_passages_tenant` ON `knowledge_passages` (`tenant_id`,`length`);
+CREATE INDEX `knowledge_passages_tenant` ON `knowledge_passages` (`tenant_id`,`length`);--> statement-breakpoint
+CREATE INDEX `knowledge_passages_document` ON `knowledge_passages` (`document_id`,`position`);--> statement-breakpoint
+ALTER TABLE `knowledge_documents` ADD `index_version` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+CREATE INDEX `knowledge_documents_version` ON `knowledge_documents` (`tenant_id`,`index_version`);

@@ -95,7 +95,8 @@ export const knowledgePassages = sqliteTable(
     length: integer("length").notNull().default(0),
   },
   (t) => [
-    index("knowledge_passages_document").on(t.documentId),
+    // A document's passages in order; indexing joins its terms to each passage by position.
+    index("knowledge_passages_document").on(t.documentId, t.position),
     // The tenant's statistics from its own passages alone (an index-only scan).
     index("knowledge_passages_tenant").on(t.tenantId, t.length),
   ],

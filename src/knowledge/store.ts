@@ -210,7 +210,7 @@ export class TenantKnowledge {
       .prepare(
         `SELECT p.id AS passage_id, p.document_id, d.title, d.source_url, p.text
            FROM json_each(?2) e
-           JOIN knowledge_passages p ON p.id = e.value AND p.tenant_id = ?1
+           CROSS JOIN knowledge_passages p ON p.id = e.value AND p.tenant_id = ?1
            JOIN knowledge_documents d ON d.id = p.document_id AND d.tenant_id = ?1`,
       )
       .bind(this.tenantId, JSON.stringify(ids))
@@ -260,8 +260,9 @@ export class TenantKnowledge {
            SELECT ?1, json_extract(t.value, '$[0]'), p.id, json_extract(t.value, '$[1]'), p.document_id,
                   json_extract(t.value, '$[2]'), json_extract(t.value, '$[3]'), json_extract(t.value, '$[4]'), p.length
              FROM json_each(?3) e
-             JOIN knowledge_passages p ON p.tenant_id = ?1 AND p.document_id = ${ref} AND p.position = CAST(e.key AS INTEGER)
-             JOIN json_each(e.value) t`,
+             CROSS JOIN knowledge_passages p
+             CROSS JOIN json_each(e.value) t
+            WHERE p.document_id = ${ref} AND p.position = e.key AND +p.tenant_id = ?1`,
         )
         .bind(...args, JSON.stringify(indexed.passages.map((p) => p.terms))),
       this.statsStatement(),

@@ -69,9 +69,7 @@ describe("compounds", () => {
   it("English writes compounds as two words: adjacent content words of a question are marked as one", () => {
     const [meeting, room] = queryTerms("How do I book a meeting room?").slice(1);
     expect(meeting?.compound).toEqual([room]);
-    expect(queryTerms("Who do I tell if a colleague is bullying me?").every((t) => t.compound.length === 0)).toBe(
-      true,
-    );
+    expect(queryTerms("Who do I tell if a colleague is bullying me?").every((t) => t.compound.length === 0)).toBe(true);
     // Hungarian writes compounds as one word: nothing to pair.
     expect(queryTerms("Hány home office nap engedélyezett?").every((t) => t.compound.length === 0)).toBe(true);
   });
@@ -126,6 +124,8 @@ describe("language", () => {
   });
 
   it("a document's words are indexed with its own stemmer", () => {
-    expect([...indexKeys("Elvesztés esetén az eszközt zárolni kell.", "hu").keys()]).toContain(keyOf("elvesztése", "hu"));
+    expect([...indexKeys("Elvesztés esetén az eszközt zárolni kell.", "hu").keys()]).toContain(
+      keyOf("elvesztése", "hu"),
+    );
   });
 });
