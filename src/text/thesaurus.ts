@@ -68,7 +68,7 @@ drága költséges | expensive costly
 szoftver program alkalmazás | software program app
 tárgyalás megbeszélés értekezlet | meeting meetings
 dolgozik dolgozni dolgozhat munka munkavégzés | work working job
-jár jogosult megillet illet | entitled eligible due
+jár jogosult megillet illeti | entitled eligible due
 igényel igénylés igényelni kér kérni kérés kérelem | request requests apply ask
 `;
 
