@@ -94,10 +94,20 @@ const RELATED = (() => {
   return byKey;
 })();
 
-/** The keys of words related to any of these keys, the keys themselves excluded. */
+/**
+ * The keys of words related to any of these keys, the keys themselves
+ * excluded. A key finds the groups of the keys it extends or that extend it
+ * (four letters or more), as the index matches them: "otthonrol", typed
+ * without accents and so unstemmed, still finds "otthon".
+ */
 export function relatedKeys(keys: string[]): string[] {
   const related = new Set<string>();
-  for (const key of keys) for (const k of RELATED.get(key) ?? []) related.add(k);
+  for (const key of keys) {
+    for (const [member, group] of RELATED) {
+      const [short, long] = key.length <= member.length ? [key, member] : [member, key];
+      if (key === member || (short.length >= 4 && long.startsWith(short))) for (const k of group) related.add(k);
+    }
+  }
   for (const key of keys) related.delete(key);
   return [...related];
 }
