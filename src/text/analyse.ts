@@ -25,6 +25,9 @@ export function indexKeys(text: string, language: Language): Map<string, number>
 /** How many content words a text has: its length, as the ranking normalises by it. */
 export const contentLength = (text: string) => words(text).filter(isContent).length;
 
+/** A question's first this-many distinct content words are searched (a pasted page is no question). */
+export const MAX_QUERY_TERMS = 32;
+
 /** One content word of a question, the keys it may be indexed under, and those of related words. */
 export interface QueryTerm {
   word: string;
@@ -53,6 +56,7 @@ export function queryTerms(text: string): QueryTerm[] {
   const hungarian = votes.hu >= votes.en;
   let previous: QueryTerm | null = null;
   for (const word of words(text)) {
+    if (seen.size >= MAX_QUERY_TERMS) break;
     if (!isContent(word)) {
       previous = null;
       continue;

@@ -30,7 +30,15 @@ export const isContent = (word: string) => word.length >= 2 && !isStopWord(word)
 
 const STEMMERS: Record<Language, (word: string) => string> = { hu: hungarianStem, en: englishStem };
 
+/**
+ * Longer "words" are codes, hashes or runs of one letter, not language: they
+ * are keyed by their first MAX_WORD characters, unstemmed, so that no text
+ * makes the index (or a question's lookups, which grow with a key's length) large.
+ */
+export const MAX_WORD = 60;
+
 /** The index key of one word in a text of `language`. */
 export function keyOf(word: string, language: Language): string {
+  if (word.length > MAX_WORD) return fold(Array.from(word).slice(0, MAX_WORD).join(""));
   return fold(STEMMERS[language](word));
 }

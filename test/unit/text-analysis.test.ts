@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { documentLanguage, indexKeys, keyOf, queryTerms, words } from "../../src/text/analyse";
 import { detectLanguage } from "../../src/text/language";
-import { keyMatch, termMatch } from "../../src/text/match";
+import { keyMatch, lookupsFor, termMatch } from "../../src/text/match";
 import { isStopWord } from "../../src/text/stopwords";
 
 /** The best match of a question word against a document word (in the document's language). */
@@ -89,6 +89,15 @@ describe("stop words", () => {
     expect(queryTerms("hany nap szabadsag jar?").map((t) => t.word)).toEqual(["nap", "szabadsag", "jar"]);
     expect(queryTerms("How many days of leave do I get?").map((t) => t.word)).toEqual(["days", "leave"]);
   });
+  it("a 32,000-letter run is keyed by its first 60 letters, and a question searches its first 32 words", () => {
+    const [term] = queryTerms("ő".repeat(32_000));
+    expect(term?.keys.every((k) => k.length === 60)).toBe(true);
+    const lookups = lookupsFor(queryTerms("ő".repeat(32_000)));
+    expect(lookups.exact.length + lookups.prefix.length + lookups.suffix.length).toBeLessThan(200);
+    const many = Array.from({ length: 100 }, (_, i) => `szó${i}x`).join(" ");
+    expect(queryTerms(many)).toHaveLength(32);
+  });
+
   it("a number's case ending is no word (8-kor), a hyphenated word is its parts", () => {
     expect(words("Kezdhetek 8-kor? home-office")).toEqual(["kezdhetek", "8", "home", "office"]);
   });
