@@ -52,6 +52,7 @@ const configSchema = z.object({
   ANSWER_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
   ANSWER_TIMEOUT_MS: int(100, 300_000).default(20_000),
   AI_CHAT_MODEL: model().default("@cf/meta/llama-3.1-8b-instruct"),
+  AI_EMBEDDING_MODEL: model().default("@cf/baai/bge-m3"),
   // Summaries (see src/memory/), used only where the AI binding exists.
   AI_SUMMARY_MODEL: model().default("@cf/meta/llama-3.1-8b-instruct"),
   // Bearer tokens (src/auth/): HS256 with the JWT_SECRET secret, and/or RS256/ES256 from an IdP's JWKS.

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import type { KnowledgeDocumentRow } from "../db/schema";
 import { notFound } from "../errors";
-import { TenantKnowledge } from "../knowledge/store";
+import { KnowledgeBase } from "../knowledge/base";
 import { decodeCursor, encodeCursor, pageQuery } from "../lib/cursor";
 import { assertCharsWithinLimit, charCount } from "../lib/limits";
 import { jsonBody, queryParams, unicodeText } from "../lib/validate";
@@ -80,7 +80,7 @@ export const knowledgeRoutes = new Hono<AppEnv>()
   .post("/documents", docs.put, requireAdmin, jsonBody(documentBody), async (c) => {
     const body = c.req.valid("json");
     assertCharsWithinLimit("body", body.body, MAX_DOCUMENT_CHARS);
-    const kb = new TenantKnowledge(c.env.DB, c.get("identity").tenantId);
+    const kb = new KnowledgeBase(c.env, c.get("identity").tenantId);
     const { document, replaced } = await kb.put({
       title: body.title,
       body: body.body,
@@ -91,16 +91,16 @@ export const knowledgeRoutes = new Hono<AppEnv>()
   })
   .get("/documents", docs.list, queryParams(listQuery), async (c) => {
     const q = c.req.valid("query");
-    const page = await new TenantKnowledge(c.env.DB, c.get("identity").tenantId).list(q.limit, decodeCursor(q.cursor));
+    const page = await new KnowledgeBase(c.env, c.get("identity").tenantId).list(q.limit, decodeCursor(q.cursor));
     return c.json({ documents: page.rows.map(summaryView), next_cursor: encodeCursor(page.next) });
   })
   .get("/documents/:id", docs.get, async (c) => {
-    const doc = await new TenantKnowledge(c.env.DB, c.get("identity").tenantId).get(c.req.param("id"));
+    const doc = await new KnowledgeBase(c.env, c.get("identity").tenantId).get(c.req.param("id"));
     if (!doc) throw notFound("document");
     return c.json({ ...summaryView(doc), body: doc.body });
   })
   .delete("/documents/:id", docs.delete, requireAdmin, async (c) => {
-    const gone = await new TenantKnowledge(c.env.DB, c.get("identity").tenantId).delete(c.req.param("id"));
+    const gone = await new KnowledgeBase(c.env, c.get("identity").tenantId).delete(c.req.param("id"));
     if (!gone) throw notFound("document");
     return c.body(null, 204);
   });
