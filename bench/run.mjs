@@ -4,15 +4,14 @@
 // Starts `wrangler dev` of the service and of the floor worker (bench/floor/), each on a free port with
 // a throwaway state dir, measures over loopback, prints a table, writes bench/results/latest.json, and
 // stops every process it started, also on an error or Ctrl-C.
-import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { arch, cpus, loadavg, platform, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { ROOT, wrangler } from "../scripts/lib/wrangler-cli.mjs";
-import { serverOutput, startWrangler, stopAll, tempDir } from "./lib/processes.mjs";
+import { ROOT } from "../scripts/lib/wrangler-cli.mjs";
+import { serverOutput, stopAll, tempDir } from "./lib/processes.mjs";
 import { printReport } from "./lib/report.mjs";
-import { floorTarget, oursTarget } from "./lib/targets.mjs";
+import { startFloor, startService } from "./lib/systems.mjs";
 import { bundle } from "./phases/bundle.mjs";
 import { latency } from "./phases/latency.mjs";
 import { scaling } from "./phases/scaling.mjs";
@@ -72,30 +71,12 @@ const out = {
   results: {},
 };
 
-/** The service, after its migrations, with random secrets and the embedded (offline) answer provider. */
-async function startService() {
-  const state = tempDir("kr-bench-service-");
-  const migrate = wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { quiet: true });
-  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.output.slice(-2000)}`);
-  const jwtSecret = randomBytes(32).toString("hex");
-  const args = ["--persist-to", state, "--var", `JWT_SECRET:${jwtSecret}`];
-  args.push("--var", `SESSION_ID_SECRET:${randomBytes(32).toString("hex")}`, "--var", "ANSWER_URL:");
-  const server = await startWrangler("service", args);
-  return { state, target: oursTarget(server.base, jwtSecret) };
-}
-
-async function startFloor() {
-  const state = tempDir("kr-bench-floor-");
-  const server = await startWrangler("floor", ["--config", "bench/floor/wrangler.toml", "--persist-to", state]);
-  return floorTarget(server.base);
-}
-
 let exitCode = 0;
 try {
   const needsFloor = phases.some((p) => ["latency", "throughput", "scaling"].includes(p));
   const needsService = phases.some((p) => p !== "bundle");
   const [service, floor] = await Promise.all([needsService ? startService() : null, needsFloor ? startFloor() : null]);
-  const both = [service?.target, floor].filter(Boolean);
+  const both = [service?.target, floor?.target].filter(Boolean);
   for (const phase of phases) {
     console.error(`${phase}…`);
     const t0 = performance.now();

@@ -59,10 +59,12 @@ export function wranglerAsync(args) {
 }
 
 /**
- * `wrangler dev` with `args`, on a free port of its own; resolves once GET /health answers 200.
- * Returns the base URL and the tail of its output (for error messages).
+ * `wrangler dev` with `args` (and `env` added to the environment), on a free port of its own; resolves
+ * once GET /health answers 200.
+ * Returns the base URL, the inspector port (DevTools protocol, see bench/profile.mjs) and the tail of
+ * its output (for error messages).
  */
-export async function startWrangler(name, args) {
+export async function startWrangler(name, args, env = {}) {
   const port = await freePort();
   const inspector = await freePort();
   const child = spawn(
@@ -70,7 +72,7 @@ export async function startWrangler(name, args) {
     ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), ...args],
     {
       cwd: ROOT,
-      env: wranglerEnv(),
+      env: { ...wranglerEnv(), ...env },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     },
@@ -94,7 +96,7 @@ export async function startWrangler(name, args) {
       (r) => r.ok,
       () => false,
     );
-    if (ok) return { base, pid: child.pid, tail };
+    if (ok) return { base, pid: child.pid, inspector, tail };
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${name}: wrangler dev did not answer /health within 60 s:\n${tail()}`);

@@ -8,15 +8,15 @@ const CLIENTS = 8;
 const SESSIONS = 64;
 const ROUNDS = 3;
 
-const owner = (k) => ({ tenantId: 2 + (k % 8), userId: 100 + k });
+export const owner = (k) => ({ tenantId: 2 + (k % 8), userId: 100 + k });
 
-async function sessionsOf(system) {
+export async function sessionsOf(system) {
   const ids = [];
   for (let k = 0; k < SESSIONS; k++) ids.push(await system.newSession(owner(k)));
   return ids;
 }
 
-async function appendFor(system, ids, seconds) {
+export async function appendFor(system, ids, seconds) {
   let ok = 0;
   let failed = 0;
   let firstError = null;
