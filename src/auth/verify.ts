@@ -104,7 +104,39 @@ function checkClaims(claims: Record<string, unknown>, s: VerifySettings, now: nu
   }
 }
 
+/**
+ * Tokens whose signature was verified, per deployment's settings: a client
+ * sends the same bearer on every request, and checking it again costs more
+ * than the rest of an append's worker-side work. Keyed by the whole token
+ * (signature included), so only the identical string hits; the time claims
+ * are still checked on every request. An entry lives at most
+ * SIGNATURE_CACHE_MS, so a key the identity provider withdraws stops
+ * working within that (its JWKS is cached longer anyway).
+ */
+const SIGNATURE_CACHE_MS = 60_000;
+const SIGNATURE_CACHE_SIZE = 1024;
+const verified = new WeakMap<VerifySettings, Map<string, { claims: Record<string, unknown>; until: number }>>();
+
 export async function verifyToken(token: string, s: VerifySettings, now: number): Promise<Record<string, unknown>> {
+  let cache = verified.get(s);
+  if (!cache) {
+    cache = new Map();
+    verified.set(s, cache);
+  }
+  const hit = cache.get(token);
+  if (hit && hit.until > now) {
+    checkClaims(hit.claims, s, now);
+    return hit.claims;
+  }
+  const claims = await verifySignature(token, s, now);
+  checkClaims(claims, s, now);
+  // Oldest first out: a Map iterates in insertion order.
+  if (cache.size >= SIGNATURE_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  cache.set(token, { claims: Object.freeze(claims), until: now + SIGNATURE_CACHE_MS });
+  return claims;
+}
+
+async function verifySignature(token: string, s: VerifySettings, now: number): Promise<Record<string, unknown>> {
   if (token.length > MAX_TOKEN_CHARS) throw new TokenRejected("malformed token");
   const parts = token.split(".");
   if (parts.length !== 3) throw new TokenRejected("malformed token");
@@ -122,6 +154,5 @@ export async function verifyToken(token: string, s: VerifySettings, now: number)
   if (alg === "ES256" && sig.length !== 64) throw new TokenRejected("invalid signature");
   const valid = await crypto.subtle.verify(VERIFY[alg as Algorithm], key, sig, encoder.encode(`${head}.${body}`));
   if (!valid) throw new TokenRejected("invalid signature");
-  checkClaims(claims, s, now);
   return claims;
 }

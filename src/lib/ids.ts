@@ -13,6 +13,15 @@ const hex = (bytes: Uint8Array) => [...bytes].map((x) => x.toString(16).padStart
  */
 export class SessionIds {
   private static keys = new Map<string, Promise<CryptoKey>>();
+  /**
+   * Ids already checked, per secret, by owner and id: a client names the
+   * same session on every request, and the HMAC is most of a lookup's cost.
+   * The verdict never changes for a given secret, so entries need no expiry;
+   * the bound keeps an isolate's memory flat.
+   */
+  private static checked = new Map<string, Map<string, boolean>>();
+  private static readonly CHECKED_SIZE = 4096;
+  private readonly verdicts: Map<string, boolean>;
   private readonly key: Promise<CryptoKey>;
 
   constructor(secret: string) {
@@ -22,6 +31,12 @@ export class SessionIds {
       SessionIds.keys.set(secret, key);
     }
     this.key = key;
+    let verdicts = SessionIds.checked.get(secret);
+    if (!verdicts) {
+      verdicts = new Map();
+      SessionIds.checked.set(secret, verdicts);
+    }
+    this.verdicts = verdicts;
   }
 
   /** A new random id for the owner. */
@@ -34,8 +49,16 @@ export class SessionIds {
     if (typeof raw !== "string") return null;
     const id = raw.trim().toLowerCase();
     if (!UUID.test(id)) return null;
-    const bytes = Uint8Array.from(id.replace(/-/g, "").match(/../g) as string[], (h) => Number.parseInt(h, 16));
-    return (await this.seal(owner, bytes.slice(0, 8))) === id ? id : null;
+    const cacheKey = `${owner.tenantId}\n${owner.userId}\n${id}`;
+    let ok = this.verdicts.get(cacheKey);
+    if (ok === undefined) {
+      const bytes = Uint8Array.from(id.replace(/-/g, "").match(/../g) as string[], (h) => Number.parseInt(h, 16));
+      ok = (await this.seal(owner, bytes.slice(0, 8))) === id;
+      if (this.verdicts.size >= SessionIds.CHECKED_SIZE)
+        this.verdicts.delete(this.verdicts.keys().next().value as string);
+      this.verdicts.set(cacheKey, ok);
+    }
+    return ok ? id : null;
   }
 
   private async seal(owner: Owner, random: Uint8Array): Promise<string> {
