@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { copyDocsAssets } from "./scripts/docs-assets.mjs";
 
 /**
  * Non-default [vars] for the `variants` project (test/variants/). Several of
@@ -32,6 +33,8 @@ const UPSTREAM_VARS = {
 const shell = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
 
 export default defineConfig(async () => {
+  // wrangler.toml's [assets] (what GET /docs loads) are built by wrangler's build command, which tests do not run.
+  copyDocsAssets();
   const bindings = {
     JWT_SECRET: "test-secret-not-for-production",
     SESSION_ID_SECRET: "test-session-id-secret",

@@ -9,4 +9,4 @@ if (problems.length > 0) {
   console.error("Vars and bindings are repeated by hand in [env.ai]; make them equal (only name and ai may differ).");
   process.exit(1);
 }
-console.log("wrangler.toml: [env.ai] has the top level's vars and bindings, plus AI.");
+console.log("wrangler.toml: [env.ai] has the top level's vars and bindings, plus AI and the KNOWLEDGE_VECTORS index.");

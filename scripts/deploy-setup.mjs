@@ -27,12 +27,12 @@ function attempt(fn) {
   }
 }
 
-/** Runs a create command; "already exists" counts as done. */
+/** Runs a create command; "already exists" (Vectorize: "duplicate_name") counts as done. */
 function ensure(what, args) {
   console.log(`\n▶ ${what}: wrangler ${args.join(" ")}`);
   const r = wrangler(args);
   if (r.status === 0) return;
-  if (/already exists/i.test(r.output)) return console.log(`${what}: already exists, reused.`);
+  if (/already exists|duplicate_name/i.test(r.output)) return console.log(`${what}: already exists, reused.`);
   fail(`${what} failed (see above).`, r.output);
 }
 
@@ -53,6 +53,11 @@ console.log(`D1 database ${db.database_name} is ${id}; wrangler.toml has it in e
 
 // 2. R2: the archive bucket (shared by both environments, like the database).
 ensure("R2 bucket", ["r2", "bucket", "create", bucket.bucket_name]);
+
+// 2b. Vectorize: the `ai` environment's passage embeddings (bge-m3: 1024 dimensions, cosine).
+for (const index of Object.values(config.env ?? {}).flatMap((e) => e.vectorize ?? [])) {
+  ensure("Vectorize index", ["vectorize", "create", index.index_name, "--dimensions=1024", "--metric=cosine"]);
+}
 
 // 3. Secrets, per environment (each is its own Worker). Only names can be listed, never values.
 const existing = {};

@@ -7,7 +7,13 @@ import { DEV_VARS, readDevVars } from "./dev-vars.mjs";
 
 const root = new URL("..", import.meta.url);
 
-if (!existsSync(new URL("node_modules/.bin/wrangler", root)) || !existsSync(new URL("node_modules/.bin/node", root))) {
+// The last check catches a checkout whose node_modules predates GET /docs (its bundle comes from there).
+const needed = [
+  "node_modules/.bin/wrangler",
+  "node_modules/.bin/node",
+  "node_modules/@scalar/api-reference/package.json",
+];
+if (needed.some((path) => !existsSync(new URL(path, root)))) {
   console.log("Installing dependencies (npm ci)…");
   const r = spawnSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
   if (r.status !== 0) process.exit(r.status ?? 1);

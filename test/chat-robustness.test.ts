@@ -48,13 +48,13 @@ describe("a knowledge base that cannot be searched", () => {
     await loadDocument(tenant, { title: "Távmunka szabályzat", body: policy });
     const me = { tenant, user: 1 };
     const id = (await chat(me, "Szia!")).body.session_id;
-    // A D1 failure: the full-text index is gone for a moment.
-    await env.DB.exec("ALTER TABLE knowledge_fts RENAME TO knowledge_fts_away");
+    // A D1 failure: the term index is gone for a moment.
+    await env.DB.exec("ALTER TABLE knowledge_terms RENAME TO knowledge_terms_away");
     let failed: Awaited<ReturnType<typeof chat>>;
     try {
       failed = await chat(me, "Mennyi home office nap engedélyezett?", id);
     } finally {
-      await env.DB.exec("ALTER TABLE knowledge_fts_away RENAME TO knowledge_fts");
+      await env.DB.exec("ALTER TABLE knowledge_terms_away RENAME TO knowledge_terms");
     }
     expect(failed.status).toBe(503);
     expect(failed.body.error.code).toBe("knowledge_unavailable");

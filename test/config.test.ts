@@ -22,7 +22,12 @@ describe("configuration", () => {
       ACCESS_LOG: "errors",
       ANSWER_TIMEOUT_MS: 20000,
       AI_CHAT_MODEL: "@cf/meta/llama-3.1-8b-instruct",
+      AI_EMBEDDING_MODEL: "@cf/baai/bge-m3",
       AI_SUMMARY_MODEL: "@cf/meta/llama-3.1-8b-instruct",
+      JWT_JWKS_CACHE_SEC: 600,
+      JWT_MAX_TOKEN_LIFETIME_SEC: 86400,
+      JWT_TENANT_CLAIM: "tenant_id",
+      JWT_USER_CLAIM: "user_id",
     });
   });
 

@@ -5,7 +5,8 @@
  * For every response: never a 5xx (nor one hidden in an SSE error event or a
  * batch result, nor an error-level log line), non-2xx bodies have the error
  * shape, x-request-id is always set, and nothing of another tenant or user is
- * revealed: their ids never appear, their sessions and documents are 404.
+ * revealed: their ids never appear, their sessions and documents are 404;
+ * and the status and media type are ones the OpenAPI document declares.
  * After the run, every session's history, transcript, message_count, list
  * entry and D1 index row agree (test/fuzz/reconcile.ts).
  *
@@ -26,6 +27,9 @@ import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import policy from "../examples/tavmunka-szabalyzat.md?raw";
+import { app } from "../src/app";
+import { openApiDocument } from "../src/openapi/document";
+import { contractProblems } from "./fuzz/contract";
 import { fuzzRequest } from "./fuzz/endpoints";
 import { type Observed, problemsWith, record, send } from "./fuzz/observe";
 import { reconcile } from "./fuzz/reconcile";
@@ -63,6 +67,7 @@ it(`${RUNS} fuzzed requests: no 5xx, the error shape, x-request-id, no leak; the
   timeout: 120_000 + RUNS * 100,
 }, async () => {
   const world = await World.create();
+  const contract = await openApiDocument(() => app.routes);
   // Each tenant's knowledge base holds the sample policy, so turns also retrieve and cite.
   for (const admin of [world.actors[2], world.actors[4]]) {
     const tenant = admin?.tenant as number;
@@ -75,7 +80,7 @@ it(`${RUNS} fuzzed requests: no 5xx, the error shape, x-request-id, no leak; the
     const errorsBefore = stats.errorLines();
     const o = await send(r);
     stats.count(spec, o.status, o.events !== undefined);
-    const problems = [...problemsWith(world, r, o), ...record(world, r, o)];
+    const problems = [...problemsWith(world, r, o), ...record(world, r, o), ...contractProblems(contract, r, o)];
     const errors = stats.logLines.filter((l) => l.level === "error").slice(errorsBefore);
     if (errors.length > 0) problems.push(`error-level log lines: ${errors.map((e) => e.event).join(", ")}`);
     if (problems.length > 0) throw new Error(`${problems.join("; ")}\n${describeExchange(r, o)}`);

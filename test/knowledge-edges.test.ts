@@ -1,14 +1,15 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { splitPassages } from "../src/knowledge/chunk";
+import { keyOf } from "../src/text/analyse";
 import { api, authHeaders, chat, freshTenant, loadDocument } from "./helpers";
 
 const admin = (tenant: number) => ({ tenant, user: 1, role: "admin" as const });
 const sourceIds = (res: { body: { sources: { document_id: string }[] } }) => res.body.sources.map((s) => s.document_id);
 
-/** FTS rows matching one bare word, across all tenants (the index is shared). */
-const ftsHits = async (word: string) =>
-  (await env.DB.prepare("SELECT rowid FROM knowledge_fts WHERE knowledge_fts MATCH ?").bind(`"${word}"`).all()).results
+/** Index rows (passages) holding one word's key, across all tenants. */
+const termHits = async (word: string) =>
+  (await env.DB.prepare("SELECT passage_id FROM knowledge_terms WHERE term = ?").bind(keyOf(word, "hu")).all()).results
     .length;
 
 describe("concurrent first uploads of one source_url", () => {
@@ -55,9 +56,17 @@ describe("concurrent first uploads of one source_url", () => {
       .all<{ text: string }>();
     expect(passages.map((p) => p.text)).toEqual(splitPassages(bodies[winner] as string));
     expect(doc.passage_count).toBe(passages.length);
-    for (const [i, w] of words.entries()) expect(await ftsHits(w)).toBe(i === winner ? passages.length : 0);
-    // The external-content index agrees with the passages it indexes (no stale or doubled entries).
-    await env.DB.prepare("INSERT INTO knowledge_fts (knowledge_fts) VALUES ('integrity-check')").run();
+    for (const [i, w] of words.entries()) expect(await termHits(w)).toBe(i === winner ? passages.length : 0);
+    // The index holds the winner's passages only (no stale or doubled entries), and the tenant's counts agree.
+    const indexed = await env.DB.prepare(
+      `SELECT count(DISTINCT t.passage_id) AS n, count(p.id) = count(*) AS all_live FROM knowledge_terms t
+         LEFT JOIN knowledge_passages p ON p.id = t.passage_id WHERE t.tenant_id = ?`,
+    )
+      .bind(tenant)
+      .first<{ n: number; all_live: number }>();
+    expect(indexed).toEqual({ n: passages.length, all_live: 1 });
+    const stats = await env.DB.prepare("SELECT passages FROM knowledge_stats WHERE tenant_id = ?").bind(tenant).first();
+    expect(stats).toEqual({ passages: passages.length });
 
     const found = await chat({ tenant, user: 1 }, `Mi a ${words[winner]}?`);
     expect(sourceIds(found)).toEqual([doc.id]);

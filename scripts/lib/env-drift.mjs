@@ -16,8 +16,11 @@ export const NOT_INHERITED = `
   .trim()
   .split(/\s+/);
 
-/** What the environment may add or change: its own Worker name and the Workers AI binding. */
-export const ENV_ONLY = ["name", "ai"];
+/** What the environment may add or change: its own Worker name, the Workers AI binding and the passages' Vectorize index. */
+export const ENV_ONLY = ["name", "ai", "vectorize"];
+
+/** The one Vectorize binding the `ai` environment has (src/knowledge/vectors.ts reads it by this name). */
+export const VECTORS_BINDING = "KNOWLEDGE_VECTORS";
 
 /** Every difference between the top level and `env.<envName>` other than ENV_ONLY, one message each. */
 export function envDrift(config, envName = "ai") {
@@ -28,6 +31,12 @@ export function envDrift(config, envName = "ai") {
   if (envName === "ai" && !(isTable(env.ai) && env.ai.binding === "AI")) {
     problems.push(`${at}.ai must be { binding = "AI" } (the one binding this environment exists for)`);
   }
+  if (envName === "ai" && !isVectorsBinding(env.vectorize)) {
+    problems.push(
+      `${at}.vectorize must be [{ binding = "${VECTORS_BINDING}", index_name = "…" }] (semantic retrieval's index, and nothing else)`,
+    );
+  }
+  if ("vectorize" in config) problems.push("vectorize is set at the top level: it is remote-only, [env.ai] holds it");
   const keys = new Set(Object.keys(env));
   for (const key of NOT_INHERITED) if (key in config) keys.add(key);
   for (const key of [...keys].sort()) {
@@ -65,6 +74,14 @@ function diff(top, envValue, path, at, problems) {
   }
 }
 
+const isVectorsBinding = (v) =>
+  Array.isArray(v) &&
+  v.length === 1 &&
+  isTable(v[0]) &&
+  v[0].binding === VECTORS_BINDING &&
+  typeof v[0].index_name === "string" &&
+  v[0].index_name.length > 0 &&
+  Object.keys(v[0]).length === 2;
 const isTable = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 /** Arrays of tables named by `binding` (D1, R2, …) or `name` (Durable Objects), compared by that name. */
 const bindingName = (v) => (isTable(v) ? (v.binding ?? v.name) : undefined);

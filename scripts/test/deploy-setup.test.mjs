@@ -59,6 +59,7 @@ test("a fresh account: creates D1, reuses the existing bucket, writes the id, se
   assert.equal(toml.match(new RegExp(`database_id = "${DB_ID}"`, "g"))?.length, 2);
   assert.ok(!toml.includes(PLACEHOLDER_D1_ID));
   assert.match(r.output, /R2 bucket: already exists, reused/);
+  assert.deepEqual(accountNow().vectorize, [{ name: "knowledge-router-passages", dimensions: 1024 }]);
 
   const { secrets } = accountNow();
   const top = secrets["knowledge-router-sessions"];
@@ -83,6 +84,8 @@ test("running it again changes nothing: same id, secrets kept (SESSION_ID_SECRET
   const again = setup({ SESSION_ID_SECRET: "an-attempt-to-rotate" });
   assert.equal(again.status, 0, again.output);
   assert.match(again.output, /D1 database: already exists, reused/);
+  assert.match(again.output, /Vectorize index: already exists, reused/);
+  assert.equal(accountNow().vectorize.length, 1);
   assert.equal(readFileSync(join(dir, "wrangler.toml"), "utf8"), before.toml);
   assert.deepEqual(accountNow().secrets, before.secrets);
   assert.equal(bulkCalls().length, bulkBefore);

@@ -78,6 +78,27 @@ test("[env.ai] may differ only by its name and the AI binding, which it must hav
   assert.deepEqual(envDrift(parse(top), "ai"), ["[env.ai] is missing from wrangler.toml"]);
 });
 
+test("[env.ai] must have exactly the passages' Vectorize binding, and the top level none", () => {
+  const line = /vectorize = .*\n/;
+  const must =
+    'env.ai.vectorize must be [{ binding = "KNOWLEDGE_VECTORS", index_name = "…" }] (semantic retrieval\'s index, and nothing else)';
+  assert.deepEqual(driftAfter("ai", line, ""), [must]);
+  assert.deepEqual(driftAfter("ai", "KNOWLEDGE_VECTORS", "OTHER"), [must]);
+  assert.deepEqual(
+    driftAfter(
+      "ai",
+      line,
+      'vectorize = [{ binding = "KNOWLEDGE_VECTORS", index_name = "a" }, { binding = "B", index_name = "b" }]\n',
+    ),
+    [must],
+  );
+  assert.deepEqual(driftAfter("ai", 'index_name = "knowledge-router-passages"', 'index_name = "another-index"'), []);
+  assert.deepEqual(
+    driftAfter("top", "[vars]", '[[vectorize]]\nbinding = "KNOWLEDGE_VECTORS"\nindex_name = "x"\n\n[vars]'),
+    ["vectorize is set at the top level: it is remote-only, [env.ai] holds it"],
+  );
+});
+
 test("NOT_INHERITED lists every key the installed wrangler does not inherit into environments", () => {
   const cli = readFileSync(new URL("../../node_modules/wrangler/wrangler-dist/cli.js", import.meta.url), "utf8");
   const pattern = /notInheritable\(\s*diagnostics,\s*topLevelEnv,\s*rawConfig,\s*rawEnv,\s*envName,\s*"([a-z0-9_]+)"/g;

@@ -39,6 +39,18 @@ if (state.loggedOut) {
   }
   state.r2.push(name);
   out(`Creating bucket '${name}'...\n✅ Created bucket '${name}' with default storage class of Standard.`);
+} else if (command.startsWith("vectorize create ")) {
+  const name = args[2];
+  state.vectorize ??= [];
+  if (state.vectorize.some((v) => v.name === name)) {
+    // The API's code for a taken name (its message does not say "already exists").
+    error(
+      "A request to the Cloudflare API (/accounts/x/vectorize/v2/indexes) failed.\n\n" +
+        `  vectorize.index.duplicate_name - Index name "${name}" is already in use [code: 3002]`,
+    );
+  }
+  state.vectorize.push({ name, dimensions: Number(args.find((a) => a.startsWith("--dimensions="))?.split("=")[1]) });
+  out(`🚧 Creating index: '${name}'\n✅ Successfully created a new Vectorize index: '${name}'`);
 } else if (command === "secret list") {
   const secrets = state.secrets[worker];
   if (!secrets)

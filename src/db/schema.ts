@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * The tenant-scoped index of chat sessions. Each row is written only by its
@@ -69,16 +69,20 @@ export const knowledgeDocuments = sqliteTable(
     sourceUrl: text("source_url"),
     tags: text("tags", { mode: "json" }).$type<string[]>().notNull(),
     passageCount: integer("passage_count").notNull(),
+    /** The analyser version its terms were indexed with (src/knowledge/indexing.ts); older ones are reindexed. */
+    indexVersion: integer("index_version").notNull().default(0),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [
     uniqueIndex("knowledge_documents_source").on(t.tenantId, t.sourceUrl),
     index("knowledge_documents_recent").on(t.tenantId, t.updatedAt, t.id),
+    // Finds a tenant's documents still indexed by an older analyser in one seek.
+    index("knowledge_documents_version").on(t.tenantId, t.indexVersion),
   ],
 );
 
-/** Retrieval units of a document; their text is indexed by the FTS5 table knowledge_fts (see migrations). */
+/** Retrieval units of a document; their terms are in knowledge_terms. */
 export const knowledgePassages = sqliteTable(
   "knowledge_passages",
   {
@@ -87,9 +91,51 @@ export const knowledgePassages = sqliteTable(
     documentId: text("document_id").notNull(),
     position: integer("position").notNull(),
     text: text("text").notNull(),
+    /** Content words (title and heading included): what ranking normalises by. */
+    length: integer("length").notNull().default(0),
   },
-  (t) => [index("knowledge_passages_document").on(t.documentId)],
+  (t) => [
+    // A document's passages in order; indexing joins its terms to each passage by position.
+    index("knowledge_passages_document").on(t.documentId, t.position),
+    // The tenant's statistics from its own passages alone (an index-only scan).
+    index("knowledge_passages_tenant").on(t.tenantId, t.length),
+  ],
 );
+
+/**
+ * The tenant-scoped inverted index: one row per passage and term (a folded
+ * stem). Every lookup starts with tenant_id, so what a search reads and how
+ * it ranks depend on the tenant's own passages only. `reversed` is the term
+ * backwards, so compounds ending in a word are a range too.
+ */
+export const knowledgeTerms = sqliteTable(
+  "knowledge_terms",
+  {
+    tenantId: integer("tenant_id").notNull(),
+    term: text("term").notNull(),
+    passageId: integer("passage_id").notNull(),
+    reversed: text("reversed").notNull(),
+    documentId: text("document_id").notNull(),
+    /** Occurrences in the passage's body; whether it is in its heading, in the document's title. */
+    bodyCount: integer("body_count").notNull(),
+    inHeading: integer("in_heading").notNull(),
+    inTitle: integer("in_title").notNull(),
+    /** The passage's length, kept here so ranking reads no other row. */
+    passageLength: integer("passage_length").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.term, t.passageId] }),
+    index("knowledge_terms_reversed").on(t.tenantId, t.reversed),
+    index("knowledge_terms_document").on(t.documentId),
+  ],
+);
+
+/** Per tenant: how many passages, of what total length (the ranking's averages); written with every change. */
+export const knowledgeStats = sqliteTable("knowledge_stats", {
+  tenantId: integer("tenant_id").primaryKey(),
+  passages: integer("passages").notNull(),
+  totalLength: integer("total_length").notNull(),
+});
 
 export type KnowledgeDocumentRow = typeof knowledgeDocuments.$inferSelect;
 

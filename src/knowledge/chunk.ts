@@ -38,13 +38,33 @@ export function splitPassages(body: string): string[] {
   for (const piece of pieces) {
     const last = passages[passages.length - 1];
     const isHeading = last !== undefined && /^#+\s|^[^\n.!?]{1,80}$/.test(last) && !last.includes("\n");
-    if (last !== undefined && (isHeading || last.length + piece.length + 2 <= TARGET_CHARS)) {
+    // A markdown heading starts a section: sections are not merged, so a passage answers under one heading.
+    const startsSection = MARKDOWN_HEADING.test(piece);
+    if (last !== undefined && (isHeading || (!startsSection && last.length + piece.length + 2 <= TARGET_CHARS))) {
       passages[passages.length - 1] = `${last}\n\n${piece}`;
     } else {
       passages.push(piece);
     }
   }
   return passages;
+}
+
+const MARKDOWN_HEADING = /^#{1,6}\s/;
+
+/**
+ * The heading a passage stands under: its own heading lines, else the last
+ * heading line before it (markdown `#` lines; the document's title is apart).
+ */
+export function headingsOf(passages: string[]): string[] {
+  let current = "";
+  return passages.map((passage) => {
+    const own = passage
+      .split("\n")
+      .filter((line) => MARKDOWN_HEADING.test(line))
+      .map((line) => line.replace(/^#+\s*/, ""));
+    if (own.length > 0) current = own[own.length - 1] as string;
+    return own.length > 0 ? own.join("\n") : current;
+  });
 }
 
 /** Cuts text longer than `max` at spaces into pieces of at most `max`; a longer word is cut inside. */

@@ -4,8 +4,14 @@ import { ApiError } from "../errors";
 
 /** The seed's `user_context` body field: if present, it must name the caller. */
 export const userContextSchema = z.object({
-  tenant_id: z.number().int(),
-  user_id: z.number().int(),
+  tenant_id: z
+    .number()
+    .int()
+    .meta({ examples: [1] }),
+  user_id: z
+    .number()
+    .int()
+    .meta({ examples: [1] }),
 });
 
 /** The seed's `user_context` in a body must name the token's own identity. */

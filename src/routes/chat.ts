@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type TypedResponse } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
@@ -11,6 +11,8 @@ import { assertTextWithinLimit } from "../lib/limits";
 import { errorText, log } from "../lib/log";
 import { jsonBody } from "../lib/validate";
 import { assertUserContext, userContextSchema } from "../middleware/user-context";
+import { describe } from "../openapi/describe";
+import { chatResponse, chatStreamEvent } from "../openapi/schemas";
 import type { ChatResponse, TurnEvent } from "../session-types";
 import { EventQueue } from "./sse-queue";
 
@@ -18,6 +20,9 @@ const chatBody = chatInput.extend({
   user_context: userContextSchema.optional(),
   stream: z.boolean().optional(),
 });
+
+/** The stream, as the typed client sees it: text, which src/http-client/ reads as typed events. */
+type EventStream = Response & TypedResponse<string, 200, "text">;
 
 /** An error as the `error` event carries it: the body a non-streaming request would get, plus its status. */
 function errorEvent(err: unknown, requestId: string): { status: number } & ErrorBody {
@@ -38,7 +43,25 @@ function errorEvent(err: unknown, requestId: string): { status: number } & Error
  * stored (or marked failed). Events are queued here, so a slow reader never
  * holds the session.
  */
-export const chatRoutes = new Hono<AppEnv>().post("/", jsonBody(chatBody), async (c) => {
+const doc = describe({
+  operationId: "chat",
+  summary: "Ask: one turn in a new or resumed session",
+  tag: "chat",
+  description:
+    "Resumes `session_id` if it is the caller's and active; otherwise (none, unknown, ended, deleted, foreign) " +
+    "starts a new session. Stores the query and the answer. With `stream: true` or `Accept: text/event-stream` " +
+    "the answer streams as server-sent events; a request refused before anything is stored still gets a JSON error.",
+  ok: {
+    status: 200,
+    schema: chatResponse,
+    events: chatStreamEvent,
+    description: "The answer (application/json), or its stream (text/event-stream, one ChatStreamEvent per event)",
+  },
+  errors: [400, 403, 409, 413, 502, 503, 504],
+  idempotent: true,
+});
+
+export const chatRoutes = new Hono<AppEnv>().post("/", doc, jsonBody(chatBody), async (c) => {
   const body = c.req.valid("json");
   const who = c.get("identity");
   const config = c.get("config");
@@ -87,7 +110,7 @@ export const chatRoutes = new Hono<AppEnv>().post("/", jsonBody(chatBody), async
   ]);
   if (first === "refused") await turn;
 
-  return streamSSE(c, async (sse) => {
+  const stream = streamSSE(c, async (sse) => {
     events.attach(sse);
     try {
       const { response } = await turn;
@@ -104,4 +127,5 @@ export const chatRoutes = new Hono<AppEnv>().post("/", jsonBody(chatBody), async
     }
     await events.drained();
   });
+  return stream as EventStream;
 });

@@ -2,12 +2,24 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { ApiError } from "../errors";
 import { eraseUser } from "../lifecycle/erasure";
+import { describe } from "../openapi/describe";
+import { erasureReport } from "../openapi/schemas";
 
 /**
  * DELETE /api/users/:user/data: erasure. `me` (or one's own id) for anyone; any
  * user id of the tenant for the tenant's admin.
  */
-export const userRoutes = new Hono<AppEnv>().delete("/:user/data", async (c) => {
+const doc = describe({
+  operationId: "eraseUserData",
+  summary: "Erase a user's data: `me`, or (tenant admin) any user id of the tenant",
+  tag: "users",
+  description:
+    "Hard-deletes the user's sessions, messages, summaries, archives and kept Idempotency-Key responses everywhere.",
+  ok: { status: 200, schema: erasureReport, description: "What was removed" },
+  errors: [400, 403],
+});
+
+export const userRoutes = new Hono<AppEnv>().delete("/:user/data", doc, async (c) => {
   const who = c.get("identity");
   const raw = c.req.param("user");
   const userId = raw === "me" ? who.userId : Number(raw);

@@ -3,6 +3,7 @@ import { AnswerError } from "../answer/provider";
 import type { Config } from "../config";
 import { retrieve } from "../knowledge/retrieve";
 import { type Passage, TenantKnowledge } from "../knowledge/store";
+import { semanticIndexFor } from "../knowledge/vectors";
 import { errorText, log } from "../lib/log";
 import { nowIso } from "../lib/time";
 import type {
@@ -116,7 +117,8 @@ export async function chatTurn(parts: TurnParts, caller: Caller, input: ChatInpu
   try {
     // Only the service's own answers steer retrieval: what they cited is kept in the session record.
     const knowledge = new TenantKnowledge(parts.env.DB, caller.tenantId);
-    ({ passages } = await retrieve(knowledge, input.query, history, store.citedDocuments()));
+    const semantic = semanticIndexFor(parts.env);
+    ({ passages } = await retrieve(knowledge, input.query, history, store.citedDocuments(), semantic));
   } catch (err) {
     // The knowledge base, not the answer provider, failed: a different error for the client.
     return fail("knowledge_unavailable", err);

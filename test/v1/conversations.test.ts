@@ -92,7 +92,7 @@ describe("/v1/conversations with the official openai SDK", () => {
     const err = await failure(client.conversations.create({}));
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(err.error).toEqual({
-      message: "invalid or expired token",
+      message: "malformed token",
       type: "authentication_error",
       param: null,
       code: "unauthorized",

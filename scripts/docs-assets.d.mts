@@ -1,0 +1,2 @@
+export const SCALAR_TARGET: string;
+export function copyDocsAssets(): void;

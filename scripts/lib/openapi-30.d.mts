@@ -1,0 +1,1 @@
+export function toOpenApi30<T extends object>(doc: T): T & { openapi: "3.0.3" };

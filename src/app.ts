@@ -1,0 +1,60 @@
+import { Hono } from "hono";
+import type { RouterRoute } from "hono/types";
+import type { AppEnv } from "./app-env";
+import { getConfig } from "./config";
+import { handleError } from "./error-handler";
+import { ApiError } from "./errors";
+import { requireAuth } from "./middleware/auth";
+import { limitBody } from "./middleware/body-limit";
+import { requestContext } from "./middleware/request-context";
+import { authErrors } from "./openapi/describe";
+import { adminRoutes } from "./routes/admin";
+import { apiDocsRoutes } from "./routes/api-docs";
+import { chatRoutes } from "./routes/chat";
+import { healthRoutes } from "./routes/health";
+import { knowledgeRoutes, MAX_DOCUMENT_CHARS } from "./routes/knowledge";
+import { memoryRoutes } from "./routes/memory";
+import { sessionRoutes } from "./routes/sessions";
+import { userRoutes } from "./routes/users";
+import { maxV1Chars, v1Routes } from "./v1";
+
+const KNOWLEDGE_PATH = /^\/api\/knowledge(\/|$)/;
+
+/**
+ * The Hono app: middleware, routes and the error handler. Its own module, so the
+ * typed client (src/http-client/) and the OpenAPI test can take its type and routes
+ * without the Durable Objects that src/worker.ts exports.
+ */
+export const app = new Hono<AppEnv>({ strict: false })
+  .use("*", requestContext)
+  .route("/", healthRoutes)
+  .route(
+    "/",
+    apiDocsRoutes((): RouterRoute[] => app.routes),
+  )
+  .use("*", async (c, next) => {
+    c.set("config", getConfig(c.env));
+    await next();
+  })
+  .use("/api/*", authErrors, requireAuth)
+  .use("/v1/*", requireAuth)
+  // One byte cap a request, sized from its own route's character limit.
+  .use(
+    "/api/*",
+    limitBody((config, path) => (KNOWLEDGE_PATH.test(path) ? MAX_DOCUMENT_CHARS : config.MAX_MESSAGE_CHARS)),
+  )
+  .use("/v1/*", limitBody(maxV1Chars))
+  .route("/api/chat", chatRoutes)
+  .route("/api/sessions", sessionRoutes)
+  .route("/api/memory", memoryRoutes)
+  .route("/api/knowledge", knowledgeRoutes)
+  .route("/api/users", userRoutes)
+  .route("/api/admin", adminRoutes)
+  .route("/v1", v1Routes);
+
+// In the shape of the door the path belongs to (/v1: OpenAI's).
+app.notFound((c) => handleError(new ApiError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`), c));
+app.onError(handleError);
+
+/** The app's routes and their types: what the typed HTTP client (src/http-client/) is built from. */
+export type AppType = typeof app;
