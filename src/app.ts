@@ -16,7 +16,7 @@ import { knowledgeRoutes, MAX_DOCUMENT_CHARS } from "./routes/knowledge";
 import { memoryRoutes } from "./routes/memory";
 import { sessionRoutes } from "./routes/sessions";
 import { userRoutes } from "./routes/users";
-import { maxV1Chars, v1Routes } from "./v1";
+import { maxV1Chars, v1AuthErrors, v1Routes } from "./v1";
 
 const KNOWLEDGE_PATH = /^\/api\/knowledge(\/|$)/;
 
@@ -37,7 +37,7 @@ export const app = new Hono<AppEnv>({ strict: false })
     await next();
   })
   .use("/api/*", authErrors, requireAuth)
-  .use("/v1/*", requireAuth)
+  .use("/v1/*", v1AuthErrors, requireAuth)
   // One byte cap a request, sized from its own route's character limit.
   .use(
     "/api/*",

@@ -38,7 +38,8 @@ export interface ConversationView {
   id: string;
   status: SessionStatus;
   created_at: string;
-  metadata: JsonObject;
+  /** OpenAI's metadata: string values only (validated when set). */
+  metadata: Record<string, string>;
 }
 
 /** A page of a session's messages in either order, after a message (by id) or from either end. */

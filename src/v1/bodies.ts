@@ -4,7 +4,7 @@ import { MAX_ITEMS, messageItem, metadataParam, unsupported } from "./params";
 
 /** The bodies and queries of the /v1 endpoints, with OpenAI's parameter names. */
 
-const include = unsupported((v) => Array.isArray(v) && v.length === 0);
+const include = unsupported((v) => Array.isArray(v) && v.length === 0, "[]");
 
 export const conversationCreate = z
   .object({
@@ -34,9 +34,9 @@ export const itemsList = z
 export const responseRetrieve = z
   .object({
     include,
-    include_obfuscation: unsupported((v) => v === "false"),
+    include_obfuscation: unsupported((v) => v === "false", "false"),
     starting_after: unsupported(),
-    stream: unsupported((v) => v === "false"),
+    stream: unsupported((v) => v === "false", "false"),
   })
   .strict();
 
@@ -57,18 +57,26 @@ export const responseCreate = z
     previous_response_id: z.string().min(1).nullish(),
     instructions: unicodeText().nullish(),
     metadata: metadataParam.nullish(),
-    store: unsupported((v) => v === true, "false is not supported: every turn of a conversation is kept"),
+    store: unsupported((v) => v === true, "true", "false is not supported: every turn of a conversation is kept"),
     stream: z.boolean().nullish(),
     // No obfuscation padding is sent, so asking for none asks for nothing.
-    stream_options: unsupported((v) => isObject(v) && Object.values(v).every((x) => x === false)),
-    tools: unsupported((v) => Array.isArray(v) && v.length === 0),
-    tool_choice: unsupported((v) => v === "auto" || v === "none"),
-    parallel_tool_calls: unsupported((v) => typeof v === "boolean"),
+    stream_options: unsupported((v) => isObject(v) && Object.values(v).every((x) => x === false), "options all false"),
+    tools: unsupported((v) => Array.isArray(v) && v.length === 0, "[]"),
+    tool_choice: unsupported((v) => v === "auto" || v === "none", '"auto" or "none"'),
+    parallel_tool_calls: unsupported((v) => typeof v === "boolean", "a boolean (no tools are called)"),
     max_tool_calls: unsupported(),
     include,
-    truncation: unsupported((v) => v === "auto", "only auto: the last MAX_CONTEXT_MESSAGES messages are used"),
-    text: unsupported(isPlainTextFormat, "only plain text output ({format: {type: text}}) is supported"),
-    background: unsupported((v) => v === false),
+    truncation: unsupported(
+      (v) => v === "auto",
+      '"auto"',
+      "only auto: the last MAX_CONTEXT_MESSAGES messages are used",
+    ),
+    text: unsupported(
+      isPlainTextFormat,
+      '{format: {type: "text"}}',
+      "only plain text output ({format: {type: text}}) is supported",
+    ),
+    background: unsupported((v) => v === false, "false"),
     access_programs: unsupported(),
     context_management: unsupported(),
     image: unsupported(),
@@ -80,7 +88,7 @@ export const responseCreate = z
     prompt_cache_retention: unsupported(),
     reasoning: unsupported(),
     safety_identifier: unsupported(),
-    service_tier: unsupported((v) => v === "auto" || v === "default"),
+    service_tier: unsupported((v) => v === "auto" || v === "default", '"auto" or "default"'),
     temperature: unsupported(),
     top_logprobs: unsupported(),
     top_p: unsupported(),

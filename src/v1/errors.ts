@@ -1,10 +1,10 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { z } from "zod";
 import { ApiError } from "../errors";
+import type { openAiError as openAiErrorSchema } from "./schemas";
 
-/** OpenAI's error shape, which the SDKs turn into their exception classes by status. */
-export interface OpenAiErrorBody {
-  error: { message: string; type: string; param: string | null; code: string | null; details?: unknown };
-}
+/** OpenAI's error shape, which the SDKs turn into their exception classes by status (declared in schemas.ts). */
+export type OpenAiErrorBody = z.infer<typeof openAiErrorSchema>;
 
 /** An /v1 error that tells the SDKs not to retry it on their own (see `x-should-retry`). */
 export class V1Error extends ApiError {
@@ -21,7 +21,7 @@ export class V1Error extends ApiError {
 
 export const isV1Path = (path: string): boolean => /^\/v1(\/|$)/.test(path);
 
-const typeOf = (status: number): string =>
+const typeOf = (status: number): OpenAiErrorBody["error"]["type"] =>
   status === 401
     ? "authentication_error"
     : status === 403

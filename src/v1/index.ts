@@ -2,8 +2,11 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import type { Config } from "../config";
 import { conversationRoutes } from "./conversations";
+
 import { MAX_ITEMS } from "./params";
 import { responseRoutes } from "./responses";
+
+export { v1AuthErrors } from "./docs";
 
 /**
  * The OpenAI-compatible door: Conversations, their Items and Responses over

@@ -1,18 +1,27 @@
 import type { ConversationView, JsonObject, MessageView, Source, StoredResponse } from "../session-types";
 import { responseId } from "./ids";
+import type {
+  ConversationItem,
+  ConversationObject,
+  ItemList,
+  OutputMessage,
+  OutputText,
+  ResponseObject,
+  UrlCitation,
+} from "./schemas";
 
-/** Sessions, messages and turns as OpenAI's objects (the shapes the SDKs parse). */
+/** Sessions, messages and turns as OpenAI's objects (the shapes the SDKs parse, declared in schemas.ts). */
 
 const seconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
 
-export const toConversation = (c: ConversationView) => ({
+export const toConversation = (c: ConversationView): ConversationObject => ({
   id: c.id,
-  object: "conversation" as const,
+  object: "conversation",
   created_at: seconds(c.created_at),
   metadata: c.metadata,
 });
 
-export const deletedConversation = (id: string) => ({ id, object: "conversation.deleted" as const, deleted: true });
+export const deletedConversation = (id: string) => ({ id, object: "conversation.deleted", deleted: true }) as const;
 
 const isSource = (s: unknown): s is Source =>
   typeof s === "object" &&
@@ -44,7 +53,7 @@ function characterOffsets(text: string): (utf16: number) => number {
  * document that has a URL, and for one whose marker the text never uses, the
  * whole text. Documents without a URL cannot be a url_citation.
  */
-export function urlCitations(text: string, sources: Source[]) {
+export function urlCitations(text: string, sources: Source[]): UrlCitation[] {
   const offset = characterOffsets(text);
   const found = new Set<number>();
   const annotations = [...text.matchAll(/\[(\d{1,4})\]/g)].flatMap((m) => {
@@ -61,34 +70,34 @@ export function urlCitations(text: string, sources: Source[]) {
   return annotations;
 }
 
-const citation = (source: Source, start: number, end: number) => ({
-  type: "url_citation" as const,
+const citation = (source: Source, start: number, end: number): UrlCitation => ({
+  type: "url_citation",
   start_index: start,
   end_index: end,
   title: source.title,
   url: source.source_url as string,
 });
 
-export const outputText = (text: string, sources: Source[]) => ({
-  type: "output_text" as const,
+export const outputText = (text: string, sources: Source[]): OutputText => ({
+  type: "output_text",
   text,
   annotations: urlCitations(text, sources),
   logprobs: [],
 });
 
 /** A stored message as a conversation item: the service's and clients' messages alike. */
-export const toItem = (m: MessageView) => ({
+export const toItem = (m: MessageView): ConversationItem => ({
   id: m.id,
-  type: "message" as const,
+  type: "message",
   role: m.role,
-  status: "completed" as const,
+  status: "completed",
   content: [
     m.role === "assistant" ? outputText(m.content, sourcesIn(m.metadata)) : { type: "input_text", text: m.content },
   ],
 });
 
-export const itemList = (items: MessageView[], hasMore: boolean) => ({
-  object: "list" as const,
+export const itemList = (items: MessageView[], hasMore: boolean): ItemList => ({
+  object: "list",
   data: items.map(toItem),
   first_id: items[0]?.id ?? null,
   last_id: items[items.length - 1]?.id ?? null,
@@ -121,10 +130,10 @@ export interface ResponseParts {
   error: { code: string; message: string } | null;
 }
 
-export const outputMessage = (answer: Answer, status: "in_progress" | "completed") => ({
+export const outputMessage = (answer: Answer, status: "in_progress" | "completed"): OutputMessage => ({
   id: answer.id,
-  type: "message" as const,
-  role: "assistant" as const,
+  type: "message",
+  role: "assistant",
   status,
   content: status === "completed" ? [outputText(answer.text, answer.sources)] : [],
 });
@@ -138,11 +147,11 @@ const NO_USAGE = {
   total_tokens: 0,
 };
 
-export function toResponse(p: ResponseParts) {
+export function toResponse(p: ResponseParts): ResponseObject {
   const done = p.status === "completed" && p.answer !== null;
   return {
     id: p.id,
-    object: "response" as const,
+    object: "response",
     created_at: seconds(p.createdAt),
     status: p.status,
     background: false,

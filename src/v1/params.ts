@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { validator } from "hono/validator";
 import { z } from "zod";
 import { ApiError } from "../errors";
-import { unicodeText } from "../lib/validate";
+import { documented, unicodeText } from "../lib/validate";
 
 /**
  * Validation for /v1 requests with OpenAI's parameter names: a problem names
@@ -59,30 +59,52 @@ export function parseV1<S extends z.ZodType>(schema: S, value: unknown, where: s
 
 const JSON_MEDIA = /^application\/([\w.-]+\+)?json$/i;
 
-/** A JSON body; with `optional`, no body at all is `{}` (POST /v1/conversations). */
-export const v1Json = <S extends z.ZodType>(schema: S, options: { optional?: boolean } = {}) =>
+const jsonValidator = <S extends z.ZodType>(schema: S, optional: boolean) =>
   validator("json", (value, c: Context) => {
     const mediaType = (c.req.header("content-type") ?? "").split(";")[0]?.trim() ?? "";
     const empty = mediaType === "" && (c.req.header("content-length") ?? "0") === "0";
-    if (!JSON_MEDIA.test(mediaType) && !(options.optional && empty)) {
+    if (!JSON_MEDIA.test(mediaType) && !(optional && empty)) {
       throw new ApiError(400, "invalid_content_type", "the body must be JSON (Content-Type: application/json)");
     }
     return parseV1(schema, value, "body");
   });
 
+/** A JSON body, its schema handed to the OpenAPI document (as /api's validators do). */
+export const v1Json = <S extends z.ZodType>(schema: S) => documented(jsonValidator(schema, false), "json", schema);
+
+/**
+ * A JSON body that may be absent (no body at all is `{}`: POST
+ * /v1/conversations). The route's annotation declares it as optional.
+ */
+export const v1OptionalJson = <S extends z.ZodType>(schema: S) => jsonValidator(schema, true);
+
 /** A query; the SDKs send arrays as `include[]=a&include[]=b`. */
 export const v1Query = <S extends z.ZodType>(schema: S) =>
-  validator("query", (value) => {
-    const named = Object.entries(value).map(([k, v]) => (k.endsWith("[]") ? [k.slice(0, -2), [v].flat()] : [k, v]));
-    return parseV1(schema, Object.fromEntries(named), "query");
-  });
+  documented(
+    validator("query", (value) => {
+      const named = Object.entries(value).map(([k, v]) => (k.endsWith("[]") ? [k.slice(0, -2), [v].flat()] : [k, v]));
+      return parseV1(schema, Object.fromEntries(named), "query");
+    }),
+    "query",
+    schema,
+  );
 
-/** A parameter this service cannot honour: absent, null, or only its neutral value. */
-export const unsupported = (neutral: (value: unknown) => boolean = () => false, message = NOT_SUPPORTED) =>
+/**
+ * A parameter this service cannot honour: absent, null, or only its neutral
+ * value (`accepted`, in words for the OpenAPI document).
+ */
+export const unsupported = (
+  neutral: (value: unknown) => boolean = () => false,
+  accepted?: string,
+  message = NOT_SUPPORTED,
+) =>
   z
     .unknown()
     .optional()
-    .refine((v) => v === undefined || v === null || neutral(v), { message, params: { code: UNSUPPORTED } });
+    .refine((v) => v === undefined || v === null || neutral(v), { message, params: { code: UNSUPPORTED } })
+    .meta({
+      description: `Not supported: 400 unsupported_parameter unless absent or null${accepted ? ` or ${accepted}` : ""}`,
+    });
 
 const NOT_SUPPORTED = "not supported by this service";
 

@@ -9,6 +9,7 @@ import { errorText, log } from "../lib/log";
 import { EventQueue } from "../routes/sse-queue";
 import type { TurnEvent } from "../session-types";
 import { responseCreate, responseRetrieve } from "./bodies";
+import { docs } from "./docs";
 import { parseResponseId } from "./ids";
 import { turnOf } from "./input";
 import { DEFAULT_MODEL, type ResponseRequest, storedParts, toResponse } from "./objects";
@@ -27,7 +28,7 @@ const ownerOf = (c: Context<AppEnv>) => {
  * conversation named, after the previous response, or in a new session.
  */
 export const responseRoutes = new Hono<AppEnv>()
-  .post("/", v1Json(responseCreate), async (c) => {
+  .post("/", docs.createResponse, v1Json(responseCreate), async (c) => {
     const body = c.req.valid("json");
     const config = c.get("config");
     const owner = ownerOf(c);
@@ -50,7 +51,7 @@ export const responseRoutes = new Hono<AppEnv>()
       throw await v1Refusal(c.env, owner, err, target, key !== undefined);
     }
   })
-  .get("/:id", v1Query(responseRetrieve), async (c) => {
+  .get("/:id", docs.getResponse, v1Query(responseRetrieve), async (c) => {
     const named = parseResponseId(c.req.param("id"));
     if (!named) throw notFound("response");
     c.set("sessionId", named.sessionId);

@@ -1,8 +1,9 @@
 import type { EventQueue } from "../routes/sse-queue";
 import { type Answer, outputMessage, outputText, type ResponseParts, toResponse } from "./objects";
+import type { StreamEventData, StreamEventType } from "./schemas";
 
 /** Where the one text part of the one output message sits. */
-const AT = { output_index: 0, content_index: 0 };
+const AT = { output_index: 0, content_index: 0 } as const;
 
 /**
  * One response as OpenAI's server-sent events, in the order the SDKs'
@@ -34,8 +35,9 @@ export class ResponseEvents {
     this.send("response.content_part.added", { item_id: answerId, ...AT, part: outputText("", []) });
   }
 
+  /** After start(): a turn's session event always comes before its text. */
   delta(text: string): void {
-    this.send("response.output_text.delta", { item_id: this.answerId, ...AT, delta: text, logprobs: [] });
+    this.send("response.output_text.delta", { item_id: this.answerId as string, ...AT, delta: text, logprobs: [] });
   }
 
   /** The answer is stored: its text and citations, everything closed, and the whole response. */
@@ -61,7 +63,8 @@ export class ResponseEvents {
     this.send("error", { code, message, param: null });
   }
 
-  private send(type: string, fields: Record<string, unknown>): void {
+  /** Typed by the event's schema (schemas.ts), which the OpenAPI document declares. */
+  private send<T extends StreamEventType>(type: T, fields: Omit<StreamEventData<T>, "type" | "sequence_number">): void {
     this.queue.push(type, { type, sequence_number: this.sequence++, ...fields });
   }
 }
