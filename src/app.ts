@@ -3,7 +3,7 @@ import type { RouterRoute } from "hono/types";
 import type { AppEnv } from "./app-env";
 import { getConfig } from "./config";
 import { handleError } from "./error-handler";
-import { errorBody } from "./errors";
+import { ApiError } from "./errors";
 import { requireAuth } from "./middleware/auth";
 import { limitBody } from "./middleware/body-limit";
 import { requestContext } from "./middleware/request-context";
@@ -16,6 +16,7 @@ import { knowledgeRoutes, MAX_DOCUMENT_CHARS } from "./routes/knowledge";
 import { memoryRoutes } from "./routes/memory";
 import { sessionRoutes } from "./routes/sessions";
 import { userRoutes } from "./routes/users";
+import { maxV1Chars, v1AuthErrors, v1Routes } from "./v1";
 
 const KNOWLEDGE_PATH = /^\/api\/knowledge(\/|$)/;
 
@@ -36,21 +37,23 @@ export const app = new Hono<AppEnv>({ strict: false })
     await next();
   })
   .use("/api/*", authErrors, requireAuth)
+  .use("/v1/*", v1AuthErrors, requireAuth)
   // One byte cap a request, sized from its own route's character limit.
   .use(
     "/api/*",
     limitBody((config, path) => (KNOWLEDGE_PATH.test(path) ? MAX_DOCUMENT_CHARS : config.MAX_MESSAGE_CHARS)),
   )
+  .use("/v1/*", limitBody(maxV1Chars))
   .route("/api/chat", chatRoutes)
   .route("/api/sessions", sessionRoutes)
   .route("/api/memory", memoryRoutes)
   .route("/api/knowledge", knowledgeRoutes)
   .route("/api/users", userRoutes)
-  .route("/api/admin", adminRoutes);
+  .route("/api/admin", adminRoutes)
+  .route("/v1", v1Routes);
 
-app.notFound((c) =>
-  c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`, undefined, c.get("requestId")), 404),
-);
+// In the shape of the door the path belongs to (/v1: OpenAI's).
+app.notFound((c) => handleError(new ApiError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`), c));
 app.onError(handleError);
 
 /** The app's routes and their types: what the typed HTTP client (src/http-client/) is built from. */

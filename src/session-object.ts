@@ -3,29 +3,36 @@ import { type Config, getConfig } from "./config";
 import { errorText, log } from "./lib/log";
 import { MINUTE_MS } from "./lib/time";
 import { type ChatInput, chatTurn } from "./session/chat-turn";
+import { itemById, itemsPage, setConversationMetadata, storedResponse } from "./session/conversation";
 import { defaultDeps, type SessionDeps } from "./session/deps";
 import { isPurgeDue } from "./session/duties";
-import { SessionLifecycle } from "./session/lifecycle";
+import { type Created, type InitialContent, SessionLifecycle } from "./session/lifecycle";
 import { SerialLock } from "./session/lock";
-import { type AppendInput, appendMessage, historyPage } from "./session/messages";
+import { type AppendInput, appendMessage, appendMessages, historyPage } from "./session/messages";
 import { IndexOutbox } from "./session/outbox";
 import { PostEndWork } from "./session/post-end";
 import { SessionStore } from "./session/store";
-import { infoOf, isVisibleTo } from "./session/views";
+import { conversationOf, infoOf, isVisibleTo } from "./session/views";
 import type {
   Caller,
   ChatResponse,
+  ConversationView,
   EndReason,
   HistoryPage,
+  ItemsPage,
+  ItemsQuery,
   MessageView,
+  NewMessage,
   Outcome,
   Owner,
   PurgeReport,
   RecalledSummary,
   SessionInfo,
+  StoredResponse,
 } from "./session-types";
 
 export type { ChatInput } from "./session/chat-turn";
+export type { Created, InitialContent } from "./session/lifecycle";
 export type { AppendInput } from "./session/messages";
 
 /** workerd retries a failing alarm up to six times; on the last one we re-arm instead of giving up. */
@@ -67,13 +74,14 @@ export class SessionObject extends DurableObject<Env> {
     this.deps = { ...this.deps, ...change(this.deps) };
   }
 
-  /** Creates the session (idempotent for its owner). */
+  /** Creates the session (idempotent for its owner), with a new conversation's initial content. */
   async create(
     owner: Owner,
     id: string,
     recalled: RecalledSummary[] = [],
-  ): Promise<Outcome<{ info: SessionInfo; created: boolean }>> {
-    return this.lock.run(() => this.lifecycle.create(owner, id, recalled));
+    initial?: InitialContent,
+  ): Promise<Outcome<Created>> {
+    return this.lock.run(() => this.lifecycle.create(owner, id, recalled, initial));
   }
 
   async info(caller: Caller): Promise<SessionInfo | null> {
@@ -95,6 +103,35 @@ export class SessionObject extends DurableObject<Env> {
   /** The newest `limit` messages before `before` (a seq), oldest first. */
   async history(caller: Caller, limit: number, before?: number): Promise<HistoryPage | null> {
     return historyPage(this.store, caller, limit, before);
+  }
+
+  /** Appends messages (any roles) in one change: all or none. */
+  async appendAll(caller: Caller, messages: NewMessage[], turnId?: string): Promise<Outcome<MessageView[]>> {
+    return this.lock.run(() => appendMessages(this.store, this.outbox, caller, messages, turnId));
+  }
+
+  /** The session as a conversation (/v1): the same record, with the client's labels. */
+  async conversation(caller: Caller): Promise<ConversationView | null> {
+    const s = this.store.load();
+    return s && isVisibleTo(s, caller) ? conversationOf(s) : null;
+  }
+
+  async setMetadata(caller: Caller, metadata: Record<string, string>): Promise<Outcome<ConversationView>> {
+    return this.lock.run(async () => setConversationMetadata(this.store, caller, metadata));
+  }
+
+  /** Messages as conversation items: a page in either order after a message id (see session/conversation.ts). */
+  async items(caller: Caller, query: ItemsQuery): Promise<ItemsPage | "unknown_after" | null> {
+    return itemsPage(this.store, caller, query);
+  }
+
+  async item(caller: Caller, id: string): Promise<MessageView | null> {
+    return itemById(this.store, caller, id);
+  }
+
+  /** The response (/v1) whose query is message `querySeq`. */
+  async response(caller: Caller, querySeq: number): Promise<StoredResponse | null> {
+    return storedResponse(this.store, caller, querySeq);
   }
 
   /** Every message as JSON Lines, streamed page by page: a transcript of any size crosses RPC. */

@@ -26,6 +26,47 @@ export interface MessageView {
   created_at: string;
 }
 
+/** A message a client adds (an item, an earlier input message, instructions): stored as given. */
+export interface NewMessage {
+  role: Role;
+  content: string;
+  metadata: JsonObject;
+}
+
+/** A session as a conversation (/v1) shows it: the same session, with the client's labels. */
+export interface ConversationView {
+  id: string;
+  status: SessionStatus;
+  created_at: string;
+  /** OpenAI's metadata: string values only (validated when set). */
+  metadata: Record<string, string>;
+}
+
+/** A page of a session's messages in either order, after a message (by id) or from either end. */
+export interface ItemsQuery {
+  limit: number;
+  after?: string;
+  order: "asc" | "desc";
+}
+
+export interface ItemsPage {
+  messages: MessageView[];
+  has_more: boolean;
+}
+
+/** What a response (/v1) asked for and came to, as the session keeps it. */
+export interface StoredResponse {
+  session_id: string;
+  query_seq: number;
+  created_at: string;
+  status: "in_progress" | "completed" | "failed";
+  /** As the client sent it: model, instructions, metadata, previous_response_id. */
+  request: JsonObject;
+  error: { code: string; message: string } | null;
+  /** The service's own answer, once there is one. */
+  answer: MessageView | null;
+}
+
 export interface SessionInfo {
   id: string;
   tenant_id: number;
@@ -91,7 +132,14 @@ export interface PurgeReport {
 
 /** What a streaming turn reports as it goes (server-sent events to the client). */
 export type TurnEvent =
-  | { type: "session"; session_id: string; resumed: boolean }
+  | {
+      type: "session";
+      session_id: string;
+      resumed: boolean;
+      /** The stored query, and the id its answer will be stored under. */
+      user_message: MessageView;
+      answer_id: string;
+    }
   | { type: "delta"; text: string }
   | { type: "done"; response: ChatResponse };
 

@@ -1,6 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { vi } from "vitest";
 import { mintToken } from "../scripts/lib/jwt.mjs";
+import type { AiRunner } from "../src/lib/ai";
 import type { SessionObject } from "../src/session-object";
 
 export interface Caller {
@@ -184,4 +185,26 @@ export function captureLogs(): { lines: string[]; parsed: () => Json[]; clear: (
     });
   }
   return { lines, parsed: () => lines.map((l) => JSON.parse(l)), clear: () => lines.splice(0) };
+}
+
+/** A fake of the Workers AI binding's streaming reply: SSE lines of tokens, optionally breaking after `breakAfter`. */
+export function streamingAi(tokens: string[], breakAfter?: number): AiRunner {
+  return {
+    async run(_model, input) {
+      if (!input.stream) throw new Error("expected a streaming call");
+      const encoder = new TextEncoder();
+      let i = 0;
+      return new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (breakAfter !== undefined && i === breakAfter) return controller.error(new Error("connection reset"));
+          if (i < tokens.length)
+            controller.enqueue(encoder.encode(`data: ${JSON.stringify({ response: tokens[i++] })}\n\n`));
+          else {
+            controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+            controller.close();
+          }
+        },
+      });
+    },
+  };
 }

@@ -112,6 +112,8 @@ describe("real responses match the OpenAPI document", () => {
     };
     expect((await call("GET", "/health", "/health", { fetcher: broken })).status).toBe(503);
     expect((await call("GET", "/api/sessions", "/api/sessions", { as: me, fetcher: broken })).status).toBe(503);
+    const v1 = await call("GET", "/v1/conversations/{id}", "/v1/conversations/x", { as: me, fetcher: broken });
+    expect(v1.body.error).toMatchObject({ type: "server_error", code: "server_misconfigured" });
   });
 
   it("chat: JSON, streamed, and each error it declares", async () => {
@@ -212,6 +214,93 @@ describe("real responses match the OpenAPI document", () => {
     expect((await call("DELETE", `${path}/{id}`, one, { as: me })).status).toBe(403);
     expect((await call("DELETE", `${path}/{id}`, one, { as: admin })).status).toBe(204);
     expect((await call("GET", `${path}/{id}`, one, { as: me })).status).toBe(404);
+  });
+
+  it("/v1: conversations, items and responses (JSON and streamed), with OpenAI's error body", async () => {
+    const who = { tenant, user: 5 };
+    const conv = await call("POST", "/v1/conversations", "/v1/conversations", {
+      as: who,
+      body: { metadata: { a: "1" }, items: [{ role: "user", content: "Hi" }] },
+    });
+    expect(conv.status).toBe(200);
+    const id = conv.body.id;
+    const at = (suffix = "") => `/v1/conversations/${id}${suffix}`;
+    // No body at all is an empty conversation.
+    expect((await call("POST", "/v1/conversations", "/v1/conversations", { as: who })).status).toBe(200);
+    expect((await call("POST", "/v1/conversations", "/v1/conversations", { body: {} })).status).toBe(401);
+    const bad = { as: who, body: { colour: "blue" } };
+    expect((await call("POST", "/v1/conversations", "/v1/conversations", bad)).status).toBe(400);
+    const key = { "idempotency-key": `k-${crypto.randomUUID()}` };
+    await call("POST", "/v1/conversations", "/v1/conversations", { as: who, body: {}, headers: key });
+    const reused = { as: who, body: { metadata: { b: "2" } }, headers: key };
+    expect((await call("POST", "/v1/conversations", "/v1/conversations", reused)).status).toBe(409);
+    const long = { items: [{ role: "user", content: "x".repeat(32_001) }] };
+    expect((await call("POST", "/v1/conversations", "/v1/conversations", { as: who, body: long })).status).toBe(413);
+
+    expect((await call("GET", "/v1/conversations/{id}", at(), { as: who })).status).toBe(200);
+    expect((await call("GET", "/v1/conversations/{id}", "/v1/conversations/nope", { as: who })).status).toBe(404);
+    const labels = { metadata: { a: "2" } };
+    expect((await call("POST", "/v1/conversations/{id}", at(), { as: who, body: labels })).status).toBe(200);
+    expect((await call("POST", "/v1/conversations/{id}", at(), { as: who, body: { metadata: 1 } })).status).toBe(400);
+
+    const items = "/v1/conversations/{id}/items";
+    const added = await call("POST", items, at("/items"), {
+      as: who,
+      body: { items: [{ role: "assistant", content: [{ type: "output_text", text: "Hello" }] }] },
+    });
+    expect(added.status).toBe(200);
+    const image = { items: [{ role: "user", content: [{ type: "input_image", image_url: "https://x.test/i.png" }] }] };
+    expect((await call("POST", items, at("/items"), { as: who, body: image })).status).toBe(400);
+    expect((await call("GET", items, at("/items?order=asc&limit=1"), { as: who })).body.has_more).toBe(true);
+    expect((await call("GET", items, at("/items?after=nope"), { as: who })).status).toBe(400);
+    const item = "/v1/conversations/{id}/items/{item_id}";
+    const itemId = added.body.data[0].id;
+    expect((await call("GET", item, at(`/items/${itemId}`), { as: who })).status).toBe(200);
+    expect((await call("GET", item, at("/items/nope"), { as: who })).status).toBe(404);
+    expect((await call("GET", item, at(`/items/${itemId}?include[]=x`), { as: who })).status).toBe(400);
+    expect((await call("DELETE", item, at(`/items/${itemId}`), { as: who })).status).toBe(400);
+
+    const plain = await call("POST", "/v1/responses", "/v1/responses", {
+      as: who,
+      body: { model: "m", conversation: id, input: "Mi a távmunka?" },
+    });
+    expect(plain.status).toBe(200);
+    const streamed = await call("POST", "/v1/responses", "/v1/responses", {
+      as: who,
+      body: { model: "m", previous_response_id: plain.body.id, input: "És még?", stream: true },
+    });
+    expect(streamed.body.at(-1).event).toBe("response.completed");
+    const tools = { model: "m", input: "x", tools: [{ type: "web_search" }] };
+    expect((await call("POST", "/v1/responses", "/v1/responses", { as: who, body: tools })).status).toBe(400);
+    const unknown = { model: "m", input: "x", conversation: crypto.randomUUID() };
+    expect((await call("POST", "/v1/responses", "/v1/responses", { as: who, body: unknown })).status).toBe(404);
+    const tooLong = { model: "m", input: "x".repeat(32_001) };
+    expect((await call("POST", "/v1/responses", "/v1/responses", { as: who, body: tooLong })).status).toBe(413);
+    expect((await call("GET", "/v1/responses/{id}", `/v1/responses/${plain.body.id}`, { as: who })).status).toBe(200);
+    expect((await call("GET", "/v1/responses/{id}", "/v1/responses/resp_nope", { as: who })).status).toBe(404);
+    const retrieveStream = `/v1/responses/${plain.body.id}?stream=true`;
+    expect((await call("GET", "/v1/responses/{id}", retrieveStream, { as: who })).status).toBe(400);
+
+    await breakAnswers(id);
+    const failed = await call("POST", "/v1/responses", "/v1/responses", {
+      as: who,
+      body: { model: "m", conversation: id, input: "?" },
+    });
+    expect(failed.status).toBe(502);
+    const failedStream = await call("POST", "/v1/responses", "/v1/responses", {
+      as: who,
+      body: { model: "m", conversation: id, input: "??", stream: true },
+    });
+    expect(failedStream.body.at(-1).event).toBe("response.failed");
+
+    await call("POST", "/api/sessions/{id}/end", `/api/sessions/${id}/end`, { as: who });
+    expect((await call("POST", "/v1/conversations/{id}", at(), { as: who, body: labels })).status).toBe(409);
+    const ended = { items: [{ role: "user", content: "x" }] };
+    expect((await call("POST", items, at("/items"), { as: who, body: ended })).status).toBe(409);
+    const inEnded = { model: "m", conversation: id, input: "x" };
+    expect((await call("POST", "/v1/responses", "/v1/responses", { as: who, body: inEnded })).status).toBe(409);
+    expect((await call("DELETE", "/v1/conversations/{id}", at(), { as: who })).status).toBe(200);
+    expect((await call("DELETE", "/v1/conversations/{id}", at(), { as: who })).status).toBe(404);
   });
 
   afterAll(() => {

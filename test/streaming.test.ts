@@ -3,7 +3,6 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import policy from "../examples/tavmunka-szabalyzat.md?raw";
 import { WorkersAiAnswerProvider } from "../src/answer/workers-ai";
-import type { AiRunner } from "../src/lib/ai";
 import { deltas } from "../src/lib/deltas";
 import type { SessionObject } from "../src/session-object";
 import {
@@ -17,6 +16,7 @@ import {
   parseSse,
   type SseEvent,
   slowAnswers,
+  streamingAi,
   stubFor,
 } from "./helpers";
 
@@ -121,28 +121,6 @@ describe("POST /api/chat streaming (server-sent events)", () => {
     expect(history[3].content).toContain("will you finish?");
   });
 });
-
-/** A fake of the Workers AI binding's streaming reply: SSE lines of tokens, optionally breaking after `breakAfter`. */
-function streamingAi(tokens: string[], breakAfter?: number): AiRunner {
-  return {
-    async run(_model, input) {
-      if (!input.stream) throw new Error("expected a streaming call");
-      const encoder = new TextEncoder();
-      let i = 0;
-      return new ReadableStream<Uint8Array>({
-        pull(controller) {
-          if (breakAfter !== undefined && i === breakAfter) return controller.error(new Error("connection reset"));
-          if (i < tokens.length)
-            controller.enqueue(encoder.encode(`data: ${JSON.stringify({ response: tokens[i++] })}\n\n`));
-          else {
-            controller.enqueue(encoder.encode("data: [DONE]\n\n"));
-            controller.close();
-          }
-        },
-      });
-    },
-  };
-}
 
 describe("token streaming from Workers AI", () => {
   it("forwards the model's tokens as they come; the stored answer is exactly their concatenation", async () => {

@@ -1,9 +1,10 @@
 import type { Config } from "../config";
 import { type Claim, runKeyed, type Work } from "../idempotency/claims";
 import { SECOND_MS } from "../lib/time";
+import type { ChatInput } from "../session-object";
 import type { ChatResponse, Outcome, Owner, TurnEvent } from "../session-types";
 import { capAfterCreate, recallForNewSession } from "./new-session";
-import { refusalError } from "./refusals";
+import { isFailedTurn, refusalError } from "./refusals";
 import { sessionIds, sessionStub } from "./stubs";
 
 export interface ChatRequest {
@@ -18,8 +19,6 @@ export interface ChatRequest {
 
 /** How long an attempt holds its key before a retry may take over: a turn's longest wait plus a margin. */
 export const leaseMs = (config: Config) => config.ANSWER_TIMEOUT_MS + 30 * SECOND_MS;
-
-const FAILED_TURNS = new Set(["answer_failed", "answer_timeout", "knowledge_unavailable"]);
 
 /**
  * The seed's resume-or-create, then one turn in the session's object, under
@@ -51,10 +50,11 @@ export async function chatTurn(
   return { response: done.body, replayed: done.replayed };
 }
 
-function toWork(result: { outcome: Outcome<ChatResponse>; sessionId: string }): Work<ChatResponse> {
+/** A turn's outcome as its Idempotency-Key records it: done, refused (key free again) or failed (retry finishes it). */
+export function toWork(result: { outcome: Outcome<ChatResponse>; sessionId: string }): Work<ChatResponse> {
   const { outcome } = result;
   if (outcome.ok) return { kind: "done", status: 200, body: outcome.value };
-  if (FAILED_TURNS.has(outcome.refusal)) {
+  if (isFailedTurn(outcome.refusal)) {
     return {
       kind: "failed",
       sessionId: result.sessionId,
@@ -79,15 +79,29 @@ async function turnIn(
       return { outcome: resumed, sessionId: requested };
     }
   }
+  return turnInNewSession(env, config, req.owner, turn, claim);
+}
+
+/**
+ * A turn that starts a new session: under the id the request's key fixed on
+ * its first use, if any, else a new one; then the per-user cap.
+ */
+export async function turnInNewSession(
+  env: Env,
+  config: Config,
+  owner: Owner,
+  turn: ChatInput,
+  claim: Claim,
+): Promise<{ outcome: Outcome<ChatResponse>; sessionId: string }> {
   const ids = sessionIds(env);
-  const recalled = await recallForNewSession(env, config, req.owner);
-  let id = claim.sessionId ?? (await ids.mint(req.owner));
-  let created = await sessionStub(env, id).chat(req.owner, { ...turn, createAs: id, recalled });
+  const recalled = await recallForNewSession(env, config, owner);
+  let id = claim.sessionId ?? (await ids.mint(owner));
+  let created = await sessionStub(env, id).chat(owner, { ...turn, createAs: id, recalled });
   if (!created.ok && (created.refusal === "not_found" || created.refusal === "ended")) {
     // The session this key's first attempt started has ended or been deleted since: never resume it.
-    id = await ids.mint(req.owner);
-    created = await sessionStub(env, id).chat(req.owner, { ...turn, createAs: id, recalled });
+    id = await ids.mint(owner);
+    created = await sessionStub(env, id).chat(owner, { ...turn, createAs: id, recalled });
   }
-  if (created.ok && !created.value.resumed) await capAfterCreate(env, config, req.owner, id);
+  if (created.ok && !created.value.resumed) await capAfterCreate(env, config, owner, id);
   return { outcome: created, sessionId: id };
 }

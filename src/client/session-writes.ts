@@ -1,6 +1,7 @@
 import type { Config } from "../config";
-import { runKeyed } from "../idempotency/claims";
-import type { JsonObject, MessageView, Owner, Role, SessionInfo } from "../session-types";
+import { type Claim, runKeyed } from "../idempotency/claims";
+import type { Created, InitialContent } from "../session-object";
+import type { JsonObject, MessageView, Outcome, Owner, Refusal, Role, SessionInfo } from "../session-types";
 import { leaseMs } from "./chat";
 import { capAfterCreate, recallForNewSession } from "./new-session";
 import { refusalError } from "./refusals";
@@ -21,20 +22,38 @@ export async function createSession(
     owner,
     { key, route: "POST /api/sessions", session: null, body, proposedSessionId, leaseMs: leaseMs(config) },
     async (claim) => {
-      const recalled = await recallForNewSession(env, config, owner);
-      let id = claim.sessionId ?? (await ids.mint(owner));
-      let made = await sessionStub(env, id).create(owner, id, recalled);
-      if (!made.ok) {
-        // The key's first attempt made this session and it was deleted since: never resurrect it.
-        id = await ids.mint(owner);
-        made = await sessionStub(env, id).create(owner, id, recalled);
-      }
-      if (!made.ok) return { kind: "refused", error: refusalError(made.refusal) };
-      if (made.value.created) await capAfterCreate(env, config, owner, id);
-      return { kind: "done", status: 201, body: made.value.info };
+      const made = await newSession(env, config, owner, claim);
+      return made.ok ? { kind: "done", status: 201, body: made.value.info } : refused(made);
     },
   );
 }
+
+/**
+ * A new session, under the id the request's key fixed on its first use if
+ * any (else a new one), with its initial content; then the per-user cap.
+ */
+export async function newSession(
+  env: Env,
+  config: Config,
+  owner: Owner,
+  claim: Claim,
+  initial?: InitialContent,
+): Promise<Outcome<Created>> {
+  const ids = sessionIds(env);
+  const recalled = await recallForNewSession(env, config, owner);
+  let id = claim.sessionId ?? (await ids.mint(owner));
+  let made = await sessionStub(env, id).create(owner, id, recalled, initial);
+  if (!made.ok) {
+    // The key's first attempt made this session and it was deleted since: never resurrect it.
+    id = await ids.mint(owner);
+    made = await sessionStub(env, id).create(owner, id, recalled, initial);
+  }
+  if (made.ok && made.value.created) await capAfterCreate(env, config, owner, id);
+  return made;
+}
+
+export const refused = (outcome: { ok: false; refusal: Refusal }) =>
+  ({ kind: "refused", error: refusalError(outcome.refusal) }) as const;
 
 export interface AppendRequest {
   role: Role;
@@ -67,9 +86,7 @@ export async function appendMessage(
         ...message,
         turnId: claim.attempt ? claim.token : undefined,
       });
-      return appended.ok
-        ? { kind: "done", status: 201, body: appended.value }
-        : { kind: "refused", error: refusalError(appended.refusal) };
+      return appended.ok ? { kind: "done", status: 201, body: appended.value } : refused(appended);
     },
   );
 }

@@ -11,7 +11,22 @@ import type { Owner } from "../session-types";
  */
 export type SessionApi = Pick<
   SessionObject,
-  "create" | "info" | "chat" | "append" | "history" | "transcript" | "end" | "expireIfIdle" | "softDelete" | "purge"
+  | "create"
+  | "info"
+  | "chat"
+  | "append"
+  | "appendAll"
+  | "history"
+  | "transcript"
+  | "end"
+  | "expireIfIdle"
+  | "softDelete"
+  | "purge"
+  | "conversation"
+  | "setMetadata"
+  | "items"
+  | "item"
+  | "response"
 >;
 
 /** The stub of one session's Durable Object. */

@@ -33,7 +33,7 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, whe
  * Hands the validator's own schema to the OpenAPI generator (hono-openapi reads
  * it from this symbol), so the document describes exactly what is enforced.
  */
-function documented<S extends z.ZodType, T extends "json" | "query">(middleware: object, target: T, schema: S) {
+export function documented<S extends z.ZodType, T extends "json" | "query">(middleware: object, target: T, schema: S) {
   // hono's validator() types its input from the function's (generic) result; state it from the schema instead.
   return Object.assign(middleware, { [uniqueSymbol]: { target, ...resolver(schema) } }) as Validated<T, S>;
 }

@@ -29,7 +29,7 @@ const OUTPUT = { options: { io: "output" } };
 export const jsonContent = (schema: z.ZodType) => ({ "application/json": { schema: resolver(schema, OUTPUT) } });
 
 /** Every response of the worker carries it (src/middleware/request-context.ts). */
-const headers = {
+export const headers = {
   "x-request-id": {
     description:
       "The request's id: the one sent in x-request-id if it was 1–128 visible ASCII characters, else a new UUID",

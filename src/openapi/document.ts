@@ -14,7 +14,10 @@ const DESCRIPTION = `The session layer of the Knowledge Router: chat sessions wi
 
 Every \`/api\` request carries \`Authorization: Bearer <JWT>\`: HS256 with the service's secret, or RS256/ES256
 from the company's identity provider. Another tenant's or user's data answers exactly as if it did not exist.
-Every response carries an \`x-request-id\` header; error bodies repeat it as \`error.request_id\`.`;
+Every response carries an \`x-request-id\` header; error bodies repeat it as \`error.request_id\`.
+
+\`/v1\` is the same sessions in OpenAI's Conversations and Responses API, so OpenAI's SDKs are clients (base URL
+…/v1, the same bearer JWT as the API key); its errors have OpenAI's shape (\`OpenAIError\`).`;
 
 const TAGS = [
   { name: "chat", description: "One turn: the query, the answer from the tenant's knowledge, both stored" },
@@ -24,6 +27,7 @@ const TAGS = [
   { name: "users", description: "Erasure" },
   { name: "admin", description: "Tenant admin operations" },
   { name: "service", description: "Health and this document" },
+  { name: "openai", description: "/v1: OpenAI's Conversations, Items and Responses over the same sessions" },
 ];
 
 const documentation = {

@@ -6,8 +6,19 @@ import { type Passage, TenantKnowledge } from "../knowledge/store";
 import { semanticIndexFor } from "../knowledge/vectors";
 import { errorText, log } from "../lib/log";
 import { nowIso } from "../lib/time";
-import type { Caller, ChatResponse, MessageView, Outcome, RecalledSummary, Refusal, TurnEvent } from "../session-types";
+import type {
+  Caller,
+  ChatResponse,
+  JsonObject,
+  MessageView,
+  NewMessage,
+  Outcome,
+  RecalledSummary,
+  Refusal,
+  TurnEvent,
+} from "../session-types";
 import type { SessionDeps } from "./deps";
+import { newMessages } from "./messages";
 import type { IndexOutbox } from "./outbox";
 import type { SessionRecord } from "./schema";
 import type { SessionStore } from "./store";
@@ -24,6 +35,10 @@ export interface ChatInput {
   createAs?: string;
   /** With createAs: the user's recent long-term summaries, kept with the new session. */
   recalled?: RecalledSummary[];
+  /** Client messages stored just before the query, in the same change (a /v1 response's instructions and input). */
+  preamble?: NewMessage[];
+  /** A /v1 response: what it asked for, kept with the turn, which records what it came to. */
+  response?: JsonObject;
   /**
    * Streaming: called (over RPC, back in the worker) with the turn's events;
    * it answers false, or fails, once the client has gone. The turn completes
@@ -66,7 +81,15 @@ export async function chatTurn(parts: TurnParts, caller: Caller, input: ChatInpu
   // A new session must be in lists at once; more activity in an existing one rides the index window.
   const syncIndex = () => (turn.created ? parts.outbox.flush() : parts.outbox.activity());
   const emit = listener(input.onEvent);
-  await emit({ type: "session", session_id: sessionId, resumed: !turn.created });
+  // Chosen now, so a stream can name the answer before its text exists.
+  const answerId = crypto.randomUUID();
+  await emit({
+    type: "session",
+    session_id: sessionId,
+    resumed: !turn.created,
+    user_message: userMessage,
+    answer_id: answerId,
+  });
   const history = [...store.messagesBefore(userMessage.seq, config.MAX_CONTEXT_MESSAGES - 1), userMessage];
 
   const fail = async (refusal: Refusal, err: unknown): Promise<Outcome<ChatResponse>> => {
@@ -82,6 +105,7 @@ export async function chatTurn(parts: TurnParts, caller: Caller, input: ChatInpu
     });
     store.update((tx) => {
       tx.setTurnStatus(userMessage.seq, "failed");
+      tx.responseFailed(userMessage.seq, { code: refusal, message: FAILURE_MESSAGES[refusal] ?? refusal });
       // Kept under the request's token whether or not it carried a key, so a retry can finish it.
       if (input.turnId) tx.rememberTurn(input.turnId, "failed", turn);
     });
@@ -113,7 +137,7 @@ export async function chatTurn(parts: TurnParts, caller: Caller, input: ChatInpu
     return fail(err instanceof AnswerError && err.kind === "timeout" ? "answer_timeout" : "answer_failed", err);
   }
 
-  const response = storeAnswer(parts, input, turn, unfinished !== null, answer, sessionId);
+  const response = storeAnswer(parts, input, turn, unfinished !== null, { ...answer, id: answerId }, sessionId);
   // A provider that does not stream: the stored answer goes out once kept (the worker cuts it into deltas).
   if (!streamedLive) await emit({ type: "delta", text: answer.content });
   await emit({ type: "done", response });
@@ -130,18 +154,22 @@ function storeQuery(
   recalled: RecalledSummary[],
   existing: SessionRecord | null,
 ): PendingTurn {
+  const at = nowIso();
+  const preamble = newMessages(input.preamble ?? [], existing?.message_count ?? 0, at);
   const userMessage: MessageView = {
     id: crypto.randomUUID(),
-    seq: (existing?.message_count ?? 0) + 1,
+    seq: (existing?.message_count ?? 0) + preamble.length + 1,
     role: "user",
     content: input.query,
     metadata: {},
-    created_at: nowIso(),
+    created_at: at,
   };
   const turn: PendingTurn = { user_message: userMessage, created: existing === null };
   parts.store.commit((tx) => {
-    if (turn.created) tx.createSession(caller, sessionId, userMessage.created_at, recalled);
+    if (turn.created) tx.createSession(caller, sessionId, at, recalled);
+    for (const m of preamble) tx.addMessage(m);
     tx.addMessage(userMessage);
+    if (input.response) tx.openResponse(userMessage.seq, input.response, at);
     if (input.turnId && input.remember) tx.rememberTurn(input.turnId, "pending", turn);
   });
   return turn;
@@ -153,11 +181,11 @@ function storeAnswer(
   input: ChatInput,
   turn: PendingTurn,
   wasUnfinished: boolean,
-  answer: Answer,
+  answer: Answer & { id: string },
   sessionId: string,
 ): ChatResponse {
   const assistantMessage: MessageView = {
-    id: crypto.randomUUID(),
+    id: answer.id,
     seq: parts.store.mustLoad().message_count + 1,
     role: "assistant",
     content: answer.content,
@@ -175,11 +203,19 @@ function storeAnswer(
   parts.store.commit((tx) => {
     if (wasUnfinished) tx.setTurnStatus(turn.user_message.seq, null);
     tx.addMessage(assistantMessage);
+    tx.responseAnswered(turn.user_message.seq, assistantMessage.seq);
     tx.setCitedDocuments(answer.sources.map((source) => source.document_id));
     if (input.turnId && (input.remember || wasUnfinished)) tx.rememberTurn(input.turnId, "done", response);
   });
   return response;
 }
+
+/** What a failed response (/v1) says went wrong: no provider internals. */
+const FAILURE_MESSAGES: Partial<Record<Refusal, string>> = {
+  answer_failed: "the answer provider failed",
+  answer_timeout: "the answer provider gave no answer in time",
+  knowledge_unavailable: "the knowledge base could not be searched",
+};
 
 /** Wraps an event callback so that a client that went away never breaks the turn. */
 function listener(onEvent: ChatInput["onEvent"]): (event: TurnEvent) => Promise<void> {

@@ -2,13 +2,36 @@ import type { Config } from "../config";
 import { TenantSessionMaintenance } from "../db/session-index";
 import { nowIso } from "../lib/time";
 import { TenantSummaries } from "../memory/summary-store";
-import type { EndReason, Outcome, Owner, PurgeReport, RecalledSummary, SessionInfo } from "../session-types";
+import type {
+  ConversationView,
+  EndReason,
+  NewMessage,
+  Outcome,
+  Owner,
+  PurgeReport,
+  RecalledSummary,
+  SessionInfo,
+} from "../session-types";
 import { archiveKey } from "./archive-keys";
 import { isIdle, isPurgeDue } from "./duties";
+import { newMessages } from "./messages";
 import type { IndexOutbox } from "./outbox";
 import type { PostEndWork } from "./post-end";
 import type { SessionStore } from "./store";
-import { infoOf, isVisibleTo } from "./views";
+import { conversationOf, infoOf, isVisibleTo } from "./views";
+
+/** What a new conversation (/v1) starts with: the client's labels and first messages, stored with it. */
+export interface InitialContent {
+  metadata: Record<string, string>;
+  messages: NewMessage[];
+}
+
+export interface Created {
+  info: SessionInfo;
+  conversation: ConversationView;
+  /** False when the session already existed (a retry of the same create): nothing was changed. */
+  created: boolean;
+}
 
 /**
  * A session's state machine: created → active → ended → soft-deleted →
@@ -25,20 +48,28 @@ export class SessionLifecycle {
     private readonly config: Config,
   ) {}
 
-  /** Creates the session (idempotent for its owner). */
+  /** Creates the session (idempotent for its owner), with its initial content in the same change. */
   async create(
     owner: Owner,
     id: string,
     recalled: RecalledSummary[],
-  ): Promise<Outcome<{ info: SessionInfo; created: boolean }>> {
+    initial?: InitialContent,
+  ): Promise<Outcome<Created>> {
     const existing = this.store.load();
     if (existing) {
       if (!isVisibleTo(existing, owner)) return { ok: false, refusal: "not_found" };
-      return { ok: true, value: { info: infoOf(existing), created: false } };
+      return { ok: true, value: { info: infoOf(existing), conversation: conversationOf(existing), created: false } };
     }
-    this.store.commit((tx) => tx.createSession(owner, id, nowIso(), recalled));
+    const at = nowIso();
+    this.store.commit((tx) => {
+      tx.createSession(owner, id, at, recalled);
+      if (!initial) return;
+      tx.setConversationMetadata(initial.metadata);
+      for (const m of newMessages(initial.messages, 0, at)) tx.addMessage(m);
+    });
     await this.outbox.flush();
-    return { ok: true, value: { info: infoOf(this.store.mustLoad()), created: true } };
+    const s = this.store.mustLoad();
+    return { ok: true, value: { info: infoOf(s), conversation: conversationOf(s), created: true } };
   }
 
   /** Ends the session (a second end returns the first ended_at), then summarises and archives it. */

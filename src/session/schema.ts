@@ -60,6 +60,16 @@ export const SCHEMA: readonly string[] = [
    )`,
   // The documents the service's latest answer cited: they steer a follow-up's retrieval (client metadata never does).
   "ALTER TABLE session ADD COLUMN cited_documents TEXT NOT NULL DEFAULT '[]'",
+  // Conversations (/v1): the client's labels for the session, and what each response asked for and came to.
+  "ALTER TABLE session ADD COLUMN conversation_metadata TEXT NOT NULL DEFAULT '{}'",
+  `CREATE TABLE responses (
+     query_seq INTEGER PRIMARY KEY,
+     answer_seq INTEGER,
+     status TEXT NOT NULL,
+     request TEXT NOT NULL,
+     error TEXT,
+     created_at TEXT NOT NULL
+   )`,
 ];
 
 export type WorkState = "none" | "pending" | "done" | "skipped";
@@ -87,6 +97,7 @@ export type SessionRecord = {
   work_failures: number;
   work_retry_at: number | null;
   cited_documents: string;
+  conversation_metadata: string;
 };
 
 export type MessageRecord = {
@@ -95,6 +106,20 @@ export type MessageRecord = {
   role: string;
   content: string;
   metadata: string;
+  created_at: string;
+};
+
+/**
+ * A response (/v1) as the service keeps it: written only by the turn that
+ * answers it, keyed by the seq of its query. `request` is what the client
+ * asked for (model, instructions, metadata, previous response), kept as sent.
+ */
+export type ResponseRecord = {
+  query_seq: number;
+  answer_seq: number | null;
+  status: "in_progress" | "completed" | "failed";
+  request: string;
+  error: string | null;
   created_at: string;
 };
 

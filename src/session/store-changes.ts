@@ -1,5 +1,5 @@
 import { HOUR_MS } from "../lib/time";
-import type { EndReason, MessageView, Owner, RecalledSummary } from "../session-types";
+import type { EndReason, JsonObject, MessageView, Owner, RecalledSummary } from "../session-types";
 import type { TurnRecord } from "./schema";
 
 /** Turn records outlive the 24 h of their Idempotency-Key (plus a lease), then go. */
@@ -42,6 +42,39 @@ export class LocalChange {
   /** The documents the service's latest answer cited: they steer a follow-up's retrieval. */
   setCitedDocuments(documentIds: string[]): void {
     this.sql.exec("UPDATE session SET cited_documents = ?", JSON.stringify(documentIds));
+  }
+
+  /** The conversation's labels (/v1 metadata): the client's, not mirrored by the index. */
+  setConversationMetadata(metadata: JsonObject): void {
+    this.sql.exec("UPDATE session SET conversation_metadata = ?", JSON.stringify(metadata));
+  }
+
+  /** A response (/v1) begins with its stored query: what it asked for, in progress. */
+  openResponse(querySeq: number, request: JsonObject, at: string): void {
+    this.sql.exec(
+      "INSERT INTO responses (query_seq, status, request, created_at) VALUES (?, 'in_progress', ?, ?)",
+      querySeq,
+      JSON.stringify(request),
+      at,
+    );
+  }
+
+  /** The turn of `querySeq` was answered; a no-op for a turn that is not a response (/api/chat). */
+  responseAnswered(querySeq: number, answerSeq: number): void {
+    this.sql.exec(
+      "UPDATE responses SET status = 'completed', answer_seq = ?, error = NULL WHERE query_seq = ?",
+      answerSeq,
+      querySeq,
+    );
+  }
+
+  /** The turn of `querySeq` failed (a retry under its key may still complete it). */
+  responseFailed(querySeq: number, error: { code: string; message: string }): void {
+    this.sql.exec(
+      "UPDATE responses SET status = 'failed', error = ? WHERE query_seq = ?",
+      JSON.stringify(error),
+      querySeq,
+    );
   }
 
   summaryAttemptFailed(): void {

@@ -1,7 +1,14 @@
 import type { Config } from "../config";
 import type { MessageView, RecalledSummary } from "../session-types";
 import { type DutyConfig, nextAlarmAt } from "./duties";
-import { hasSchema, type MessageRecord, migrate, type SessionRecord, type TurnRecord } from "./schema";
+import {
+  hasSchema,
+  type MessageRecord,
+  migrate,
+  type ResponseRecord,
+  type SessionRecord,
+  type TurnRecord,
+} from "./schema";
 import { IndexedChange, LocalChange } from "./store-changes";
 import { messagePages, type SummaryDigest, summaryDigest, transcriptStream } from "./transcript";
 import { toMessage } from "./views";
@@ -55,6 +62,29 @@ export class SessionStore {
       .toArray()
       .reverse()
       .map(toMessage);
+  }
+
+  /** Up to `limit` messages after `seq` in ascending order, or before it in descending order. */
+  messagesFrom(seq: number, order: "asc" | "desc", limit: number): MessageView[] {
+    const query =
+      order === "asc"
+        ? "SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?"
+        : "SELECT * FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?";
+    return this.sql.exec<MessageRecord>(query, seq, limit).toArray().map(toMessage);
+  }
+
+  /** One message by its id (ids are unique and indexed), or by its seq. */
+  message(by: { id: string } | { seq: number }): MessageView | null {
+    const row =
+      "id" in by
+        ? this.sql.exec<MessageRecord>("SELECT * FROM messages WHERE id = ?", by.id).toArray()[0]
+        : this.sql.exec<MessageRecord>("SELECT * FROM messages WHERE seq = ?", by.seq).toArray()[0];
+    return row ? toMessage(row) : null;
+  }
+
+  /** The response (/v1) whose query is message `querySeq`, if it is one. */
+  response(querySeq: number): ResponseRecord | null {
+    return this.sql.exec<ResponseRecord>("SELECT * FROM responses WHERE query_seq = ?", querySeq).toArray()[0] ?? null;
   }
 
   /** The user's summaries as they were when the session started (the `memory` table). */

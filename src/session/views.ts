@@ -1,5 +1,5 @@
 import type { ChatSessionRow } from "../db/schema";
-import type { MessageView, Owner, Role, SessionInfo } from "../session-types";
+import type { ConversationView, MessageView, Owner, Role, SessionInfo } from "../session-types";
 import type { MessageRecord, SessionRecord } from "./schema";
 
 /** A stored message as the API shows it. */
@@ -42,6 +42,14 @@ export const sessionInfo = (r: ChatSessionRow): SessionInfo => ({
 });
 
 export const infoOf = (s: SessionRecord): SessionInfo => sessionInfo(toIndexRow(s));
+
+/** The session as a conversation (/v1): the same record, with the client's labels. */
+export const conversationOf = (s: SessionRecord): ConversationView => ({
+  id: s.id,
+  status: s.ended_at === null ? "active" : "ended",
+  created_at: s.created_at,
+  metadata: JSON.parse(s.conversation_metadata),
+});
 
 /** Another tenant's or user's session, or a deleted one, does not exist for the caller. */
 export const isVisibleTo = (s: SessionRecord, owner: Owner): boolean =>

@@ -31,6 +31,7 @@ function record(changes: Partial<SessionRecord> = {}): SessionRecord {
     work_failures: 0,
     work_retry_at: null,
     cited_documents: "[]",
+    conversation_metadata: "{}",
     ...changes,
   };
 }

@@ -14,6 +14,8 @@ import { openApiDocument } from "../../src/openapi/document";
 
 const doc = await openApiDocument(() => app.routes);
 const openApiPath = (path: string) => path.replace(/:([A-Za-z_]+)/g, "{$1}");
+/** Routes that exist only to refuse, with a clear error rather than a bare "no route". */
+const REFUSING = new Set(["DELETE /v1/conversations/:id/items/:item_id"]);
 
 describe("the OpenAPI document", () => {
   it("is a valid OpenAPI 3.1 document, every $ref resolving", async () => {
@@ -22,7 +24,7 @@ describe("the OpenAPI document", () => {
     expect(doc.openapi).toBe("3.1.0");
   });
 
-  it("has every route of the app, with a success and an error response for each /api route", () => {
+  it("has every route of the app, with a success and an error response for each /api and /v1 route", () => {
     const routes = app.routes.filter((r) => r.method !== "ALL");
     expect(routes.length).toBeGreaterThan(15);
     for (const route of routes) {
@@ -32,8 +34,8 @@ describe("the OpenAPI document", () => {
       expect(
         statuses.some((s) => s.startsWith("2")),
         `${route.method} ${route.path} success`,
-      ).toBe(true);
-      if (route.path.startsWith("/api/")) expect(statuses).toEqual(expect.arrayContaining(["401", "503"]));
+      ).toBe(!REFUSING.has(`${route.method} ${route.path}`));
+      if (/^\/(api|v1)\//.test(route.path)) expect(statuses).toEqual(expect.arrayContaining(["401", "503"]));
       for (const [status, response] of Object.entries(operation?.responses ?? {})) {
         const headers = (response as { headers?: Record<string, unknown> }).headers;
         expect(headers?.["x-request-id"], `${route.method} ${route.path} ${status} x-request-id`).toBeDefined();
@@ -59,6 +61,38 @@ describe("the OpenAPI document", () => {
     const ok = doc.paths["/api/chat"]?.post?.responses?.["200"] as { content: Record<string, unknown> };
     expect(Object.keys(ok.content)).toEqual(["application/json", "text/event-stream"]);
     expect(ok.content["text/event-stream"]).toEqual({ schema: { $ref: "#/components/schemas/ChatStreamEvent" } });
+  });
+
+  it("describes /v1 with OpenAI's error body on every error, and the response stream's events", () => {
+    const v1 = Object.entries(doc.paths).filter(([path]) => path.startsWith("/v1/"));
+    expect(v1.map(([path]) => path).sort()).toEqual([
+      "/v1/conversations",
+      "/v1/conversations/{id}",
+      "/v1/conversations/{id}/items",
+      "/v1/conversations/{id}/items/{item_id}",
+      "/v1/responses",
+      "/v1/responses/{id}",
+    ]);
+    for (const [path, operations] of v1) {
+      for (const [method, operation] of Object.entries(operations as Record<string, { responses: object }>)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (status.startsWith("2")) continue;
+          expect(response, `${method} ${path} ${status}`).toMatchObject({
+            content: { "application/json": { schema: { $ref: "#/components/schemas/OpenAIError" } } },
+          });
+        }
+      }
+    }
+    const ok = doc.paths["/v1/responses"]?.post?.responses?.["200"] as { content: Record<string, unknown> };
+    expect(ok.content).toEqual({
+      "application/json": { schema: { $ref: "#/components/schemas/Response" } },
+      "text/event-stream": { schema: { $ref: "#/components/schemas/ResponseStreamEvent" } },
+    });
+    type Schema = { required: string[]; properties: Record<string, { description?: string }> };
+    const body = doc.paths["/v1/responses"]?.post?.requestBody as { content: Record<string, { schema: Schema }> };
+    const params = body.content["application/json"]?.schema;
+    expect(params?.required).toEqual(["input"]);
+    expect(params?.properties.store?.description).toMatch(/^Not supported: 400 unsupported_parameter/);
   });
 
   it("rewritten for 3.0-only generators (npm run openapi:3.0), it is a valid OpenAPI 3.0 document", async () => {
