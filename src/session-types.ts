@@ -24,7 +24,11 @@ export interface MessageView {
   content: string;
   metadata: JsonObject;
   created_at: string;
+  /** "service": the service's own answer; "client": stored as a client sent it (any role). */
+  origin: MessageOrigin;
 }
+
+export type MessageOrigin = "service" | "client";
 
 /** A message a client adds (an item, an earlier input message, instructions): stored as given. */
 export interface NewMessage {

@@ -25,6 +25,7 @@ const messages: MessageView[] = [
     content: "What is the remote work policy?",
     metadata: {},
     created_at: "2026-01-01T00:00:00.000Z",
+    origin: "client",
   },
   {
     id: "m2",
@@ -33,6 +34,7 @@ const messages: MessageView[] = [
     content: "Two days a week.",
     metadata: {},
     created_at: "2026-01-01T00:00:01.000Z",
+    origin: "client",
   },
 ];
 

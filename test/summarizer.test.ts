@@ -10,6 +10,7 @@ const msg = (role: MessageView["role"], content: string): MessageView => ({
   content,
   metadata: {},
   created_at: new Date().toISOString(),
+  origin: "client",
 });
 
 describe("the embedded extractive summariser", () => {

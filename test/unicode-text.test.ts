@@ -94,6 +94,7 @@ describe("text the service writes itself is cut between characters, never inside
       content,
       metadata: {},
       created_at: at,
+      origin: "client" as const,
     });
     // Both parities: a cut at an odd or an even offset into the emoji.
     for (const lead of ["Q ", "Qs "]) {

@@ -37,6 +37,10 @@ export const message = z
     content: z.string(),
     metadata: z.record(z.string(), z.unknown()),
     created_at: timestamp(),
+    origin: z.enum(["service", "client"]).meta({
+      description:
+        "`service`: the service's own answer (its `metadata.sources` are its citations); `client`: stored as a client sent it, whatever its role",
+    }),
   })
   .meta({ id: "Message" });
 

@@ -163,6 +163,7 @@ function storeQuery(
     content: input.query,
     metadata: {},
     created_at: at,
+    origin: "client",
   };
   const turn: PendingTurn = { user_message: userMessage, created: existing === null };
   parts.store.commit((tx) => {
@@ -191,6 +192,7 @@ function storeAnswer(
     content: answer.content,
     metadata: { ...answer.metadata, sources: answer.sources },
     created_at: nowIso(),
+    origin: "service",
   };
   const response: ChatResponse = {
     session_id: sessionId,

@@ -19,6 +19,7 @@ export const newMessages = (inputs: NewMessage[], after: number, at: string): Me
     content: m.content,
     metadata: m.metadata,
     created_at: at,
+    origin: "client",
   }));
 
 /** Appends one message (any role) to an active session. The caller holds the session's lock. */

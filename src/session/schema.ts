@@ -70,6 +70,8 @@ export const SCHEMA: readonly string[] = [
      error TEXT,
      created_at TEXT NOT NULL
    )`,
+  // Who wrote a message: only the service's own answers are shown as its citations (a client may store anything).
+  "ALTER TABLE messages ADD COLUMN origin TEXT NOT NULL DEFAULT 'client'",
 ];
 
 export type WorkState = "none" | "pending" | "done" | "skipped";
@@ -107,6 +109,7 @@ export type MessageRecord = {
   content: string;
   metadata: string;
   created_at: string;
+  origin: string;
 };
 
 /**

@@ -136,13 +136,14 @@ export class IndexedChange extends LocalChange {
 
   addMessage(m: MessageView): void {
     this.sql.exec(
-      "INSERT INTO messages (seq, id, role, content, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT INTO messages (seq, id, role, content, metadata, created_at, origin) VALUES (?, ?, ?, ?, ?, ?, ?)",
       m.seq,
       m.id,
       m.role,
       m.content,
       JSON.stringify(m.metadata),
       m.created_at,
+      m.origin,
     );
     this.sql.exec(
       "UPDATE session SET message_count = ?, last_message_at = max(last_message_at, ?)",

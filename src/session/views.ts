@@ -10,6 +10,7 @@ export const toMessage = (m: MessageRecord): MessageView => ({
   content: m.content,
   metadata: JSON.parse(m.metadata),
   created_at: m.created_at,
+  origin: m.origin === "service" ? "service" : "client",
 });
 
 /** The object's record as its D1 index row (what the outbox sends). */

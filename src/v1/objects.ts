@@ -92,7 +92,10 @@ export const toItem = (m: MessageView): ConversationItem => ({
   role: m.role,
   status: "completed",
   content: [
-    m.role === "assistant" ? outputText(m.content, sourcesIn(m.metadata)) : { type: "input_text", text: m.content },
+    // Only the service's own answers carry its citations; a client's assistant message is shown as written.
+    m.role === "assistant"
+      ? outputText(m.content, m.origin === "service" ? sourcesIn(m.metadata) : [])
+      : { type: "input_text", text: m.content },
   ],
 });
 
