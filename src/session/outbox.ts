@@ -58,20 +58,21 @@ export class IndexOutbox {
   private async sendOnce(): Promise<void> {
     const s = this.store.load();
     if (!s || this.closed) return;
+    let after = s;
     if (s.index_synced_version < s.index_version) {
       try {
         await this.writer()(toIndexRow(s));
-        this.store.update((tx) => tx.indexSynced(s.index_version));
+        after = this.store.update((tx) => tx.indexSynced(s.index_version));
       } catch (err) {
-        this.recordFailure(s, err);
+        after = this.recordFailure(s, err);
       }
     } else if (s.index_retry_at !== null) {
-      this.store.update((tx) => tx.clearIndexRetry());
+      after = this.store.update((tx) => tx.clearIndexRetry());
     }
-    await this.store.armAlarm();
+    await this.store.armAlarm(Date.now(), after);
   }
 
-  private recordFailure(s: SessionRecord, err: unknown): void {
+  private recordFailure(s: SessionRecord, err: unknown): SessionRecord {
     const failures = s.index_failures + 1;
     const delay = Math.min(INDEX_RETRY_FIRST_MS * 2 ** failures, INDEX_RETRY_MAX_MS);
     log("warn", "index_update_failed", {
@@ -84,6 +85,6 @@ export class IndexOutbox {
       retry_in_ms: delay,
       error: errorText(err),
     });
-    this.store.update((tx) => tx.indexFailed(failures, Date.now() + delay));
+    return this.store.update((tx) => tx.indexFailed(failures, Date.now() + delay));
   }
 }

@@ -45,8 +45,8 @@ export class PostEndWork {
     const failed = !summarised || !archived;
     const failures = failed ? s.work_failures + 1 : 0;
     const retryAt = failed ? Date.now() + Math.min(WORK_RETRY_FIRST_MS * 2 ** (failures - 1), WORK_RETRY_MAX_MS) : null;
-    this.store.update((tx) => tx.workOutcome(failures, retryAt));
-    await this.store.armAlarm();
+    const after = this.store.update((tx) => tx.workOutcome(failures, retryAt));
+    await this.store.armAlarm(Date.now(), after);
   }
 
   private async summarise(s: SessionRecord): Promise<boolean> {

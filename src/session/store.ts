@@ -148,8 +148,9 @@ export class SessionStore {
       );
     });
     this.exists = true;
-    void this.armAlarm(now);
-    return this.mustLoad();
+    const row = this.mustLoad();
+    void this.armAlarm(now, row);
+    return row;
   }
 
   /** A change of the object's own bookkeeping, which the index does not mirror. */
@@ -160,10 +161,11 @@ export class SessionStore {
 
   /**
    * Sets (or clears) the one alarm from the stored duties. A burst of changes
-   * due at the same time sets it once: unchanged, it is not set again.
+   * due at the same time sets it once: unchanged, it is not set again. `row`:
+   * the record as just written, when the caller has it (one read less).
    */
-  armAlarm(now = Date.now()): Promise<void> {
-    const due = nextAlarmAt(this.load(), this.config, now);
+  armAlarm(now = Date.now(), row: SessionRecord | null = this.load()): Promise<void> {
+    const due = nextAlarmAt(row, this.config, now);
     if (due === this.armedAt) return Promise.resolve();
     this.armedAt = due;
     return due === null ? this.storage.deleteAlarm() : this.storage.setAlarm(due);
