@@ -1,6 +1,6 @@
 // By-hand benchmark (not a test) of the service against its floor; see bench/README.md.
 //   npm run bench [-- --only latency|throughput|writes|scaling|bundle] [--iterations 200] [--warmup 20]
-//                 [--seconds 10] [--fill 5000] [--fill-parallel 8] [--settle-ms 3000]
+//                 [--seconds 10] [--fill 5000] [--fill-parallel 8] [--settle-ms 3000] [--observability on|off]
 // Starts `wrangler dev` of the service and of the floor worker (bench/floor/), each on a free port with
 // a throwaway state dir, measures over loopback, prints a table, writes bench/results/latest.json, and
 // stops every process it started, also on an error or Ctrl-C.
@@ -28,8 +28,16 @@ const { values } = parseArgs({
     fill: { type: "string", default: "5000" },
     "fill-parallel": { type: "string", default: "8" },
     "settle-ms": { type: "string", default: "3000" },
+    // wrangler dev's local trace collector (X_LOCAL_OBSERVABILITY) stores every span, each sql.exec one,
+    // in the worker's own process; production has no such collector. Off measures without it, for both.
+    observability: { type: "string", default: "on" },
   },
 });
+if (!["on", "off"].includes(values.observability)) {
+  console.error("--observability must be on or off");
+  process.exit(2);
+}
+const wranglerEnv = values.observability === "off" ? { X_LOCAL_OBSERVABILITY: "false" } : {};
 if (values.only && !PHASES.includes(values.only)) {
   console.error(`--only must be one of ${PHASES.join(", ")}`);
   process.exit(2);
@@ -66,7 +74,7 @@ const out = {
   node_client: process.version,
   setup:
     "wrangler dev (miniflare, local D1/DO) of the service and of bench/floor, one Node client over loopback, keep-alive",
-  options: { ...opts, only: values.only ?? null },
+  options: { ...opts, only: values.only ?? null, observability: values.observability },
   load_average: { start: load() },
   results: {},
 };
@@ -75,7 +83,10 @@ let exitCode = 0;
 try {
   const needsFloor = phases.some((p) => ["latency", "throughput", "scaling"].includes(p));
   const needsService = phases.some((p) => p !== "bundle");
-  const [service, floor] = await Promise.all([needsService ? startService() : null, needsFloor ? startFloor() : null]);
+  const [service, floor] = await Promise.all([
+    needsService ? startService({ env: wranglerEnv }) : null,
+    needsFloor ? startFloor(wranglerEnv) : null,
+  ]);
   const both = [service?.target, floor?.target].filter(Boolean);
   for (const phase of phases) {
     console.error(`${phase}…`);
