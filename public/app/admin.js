@@ -5,18 +5,18 @@ import { call } from "./api.js";
 import { confirmDelete } from "./confirm.js";
 import { buttonById, byId } from "./dom.js";
 import { t } from "./i18n.js";
-import { announce, attempt, clearError } from "./notify.js";
+import { announce, attempt, clearNotices } from "./notify.js";
 
 export function initAdmin() {
   buttonById("cleanup").addEventListener("click", async () => {
-    clearError();
+    clearNotices();
     const report = await attempt(() => call("POST", "/api/admin/cleanup"));
     if (report) announce(t("cleanupDone", report));
   });
   const form = /** @type {HTMLFormElement} */ (byId("erase-user-form"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    clearError();
+    clearNotices();
     const user = /** @type {HTMLInputElement} */ (byId("erase-user-id")).value.trim();
     if (!user || !(await confirmDelete(t("confirmEraseUser", { user })))) return;
     const report = await attempt(() => call("DELETE", `/api/users/${encodeURIComponent(user)}/data`));

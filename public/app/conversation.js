@@ -6,7 +6,7 @@ import { confirmDelete } from "./confirm.js";
 import { buttonById, byId, clear, el } from "./dom.js";
 import { t, when } from "./i18n.js";
 import { failedNotice, isFailedQuery, messageItem, streamingItem } from "./messages.js";
-import { announce, attempt, clearError, showError } from "./notify.js";
+import { announce, attempt, clearNotices, showError } from "./notify.js";
 import { StreamCut } from "./sse.js";
 import { forgetRetry, rememberRetry, retryFor, streamTurn } from "./turn.js";
 
@@ -59,7 +59,7 @@ export function startNew() {
 /** @param {string} id */
 export async function open(id) {
   const mine = ++view;
-  clearError();
+  clearNotices();
   try {
     const [info, page] = await Promise.all([
       call("GET", `/api/sessions/${encodeURIComponent(id)}`),
@@ -121,7 +121,7 @@ function setBusy(on) {
 
 /** @param {string} query */
 async function ask(query) {
-  clearError();
+  clearNotices();
   const mine = view;
   /** @type {import("./turn.js").TurnBody} */
   const body = state.id && state.status === "active" ? { query, session_id: state.id } : { query };
@@ -157,8 +157,11 @@ async function runTurn(mine, question, body, key, typed) {
       delta: (text) => answer.append(text),
     });
     if (end.event === "done") {
-      question.replaceWith(messageItem(end.data.user_message));
+      const asked = messageItem(end.data.user_message);
+      question.replaceWith(asked);
       answer.item.replaceWith(messageItem(end.data.assistant_message));
+      // The question at the top, so the answer is read from its start.
+      if (mine === view) asked.scrollIntoView({ block: "start" });
     } else {
       answer.item.remove();
       showFailed(question, body, key, end.data);
@@ -211,7 +214,7 @@ function showFailed(question, body, key, data) {
  */
 async function retryTurn(question, messageId, body, key) {
   if (busy) return;
-  clearError();
+  clearNotices();
   question.querySelector(".turn-failed")?.remove();
   const mine = view;
   await runTurn(mine, question, body, key, null);

@@ -6,7 +6,7 @@ import { sourceLabel } from "./citations.js";
 import { confirmDelete } from "./confirm.js";
 import { buttonById, byId, clear, el } from "./dom.js";
 import { number, t, when } from "./i18n.js";
-import { announce, attempt, clearError, showError } from "./notify.js";
+import { announce, attempt, clearNotices, showError } from "./notify.js";
 
 const PAGE = 20;
 /** @type {string | null} */
@@ -35,7 +35,7 @@ export function initKnowledge() {
 }
 
 async function upload() {
-  clearError();
+  clearNotices();
   const chosen = field("upload-file").files?.[0];
   if (!chosen) {
     showError(new Error(t("noFile")));

@@ -10,7 +10,7 @@ import { buttonById, byId } from "./dom.js";
 import { t, toggleLanguage, translate } from "./i18n.js";
 import { initKnowledge, refreshDocuments } from "./knowledge.js";
 import { initMemory, refreshMemory } from "./memory.js";
-import { clearError } from "./notify.js";
+import { clearNotices } from "./notify.js";
 import { initSessions, markCurrent, refreshSessions } from "./sessions.js";
 
 let started = false;
@@ -113,7 +113,7 @@ function wire() {
     }
     signIn(input.value);
     input.value = "";
-    clearError();
+    clearNotices();
     showApp();
     // The form the focus was in is gone: the person goes on where they type a question.
     if (!byId("chat-view").hidden) byId("composer-input").focus();

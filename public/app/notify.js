@@ -34,8 +34,10 @@ export function showError(/** @type {unknown} */ err) {
   );
 }
 
-export function clearError() {
+/** Clears the banner and the last status line: the person has started something new. */
+export function clearNotices() {
   clear(byId("alerts"));
+  byId("status").textContent = "";
 }
 
 /** @param {string} message */
