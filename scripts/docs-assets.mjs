@@ -1,5 +1,6 @@
 // The static assets GET /docs loads: Scalar's standalone API reference bundle, copied from the
-// @scalar/api-reference devDependency into public/ (git-ignored), which wrangler.toml [assets] serves.
+// @scalar/api-reference devDependency into public/docs/scalar/ (git-ignored; the rest of public/, the web
+// page, is committed), which wrangler.toml [assets] serves.
 // Runs as wrangler's [build] command (so before `wrangler dev`, `deploy` and `deploy --dry-run`) and
 // from vitest.config.ts (the tests serve the same assets). Copies only what changed.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
