@@ -115,30 +115,34 @@ export async function runKeyed<T>(
     : { claim: { token: crypto.randomUUID(), sessionId: null, attempt: null } };
   if ("replay" in claimed) return { status: claimed.replay.status, body: claimed.replay.body as T, replayed: true };
   const { claim } = claimed;
-  const ledger = ledgerFor(env, owner);
+  // The ledger's stub only when a key is involved or a failure must be recorded: most requests never need it.
+  const ledger = () => ledgerFor(env, owner);
   let result: Work<T>;
   try {
     result = await work(claim);
   } catch (err) {
     // Unknown how far it got: a retry resumes under the same token, and the session finds what it stored.
-    if (claim.attempt) await ledger.fail(claim.attempt, null).catch(() => undefined);
+    if (claim.attempt)
+      await ledger()
+        .fail(claim.attempt, null)
+        .catch(() => undefined);
     throw err;
   }
   switch (result.kind) {
     case "done":
-      if (claim.attempt) await ledger.complete(claim.attempt, { status: result.status, body: result.body });
+      if (claim.attempt) await ledger().complete(claim.attempt, { status: result.status, body: result.body });
       return { status: result.status, body: result.body, replayed: false };
     case "refused":
-      if (claim.attempt) await ledger.release(claim.attempt);
+      if (claim.attempt) await ledger().release(claim.attempt);
       throw result.error;
     case "failed": {
       let retryKey: string;
       if (claim.attempt) {
-        await ledger.fail(claim.attempt, result.sessionId);
+        await ledger().fail(claim.attempt, result.sessionId);
         retryKey = claim.attempt.key;
       } else {
         retryKey = `retry-${crypto.randomUUID()}`;
-        await ledger.recordFailure(retryKey, await fingerprint(), claim.token, result.sessionId);
+        await ledger().recordFailure(retryKey, await fingerprint(), claim.token, result.sessionId);
       }
       throw result.error(retryKey);
     }

@@ -139,16 +139,19 @@ export class SessionStore {
    */
   commit(change: (tx: IndexedChange) => void): SessionRecord {
     const now = Date.now();
-    this.storage.transactionSync(() => {
+    // The version bump returns the row as changed: no second read of it.
+    const row = this.storage.transactionSync(() => {
       if (!this.exists) migrate(this.sql);
       change(new IndexedChange(this.sql));
-      this.sql.exec(
-        "UPDATE session SET index_version = index_version + 1, index_retry_at = coalesce(index_retry_at, ?)",
-        now + this.config.INDEX_SYNC_WINDOW_MS,
-      );
+      return this.sql
+        .exec<SessionRecord>(
+          "UPDATE session SET index_version = index_version + 1, index_retry_at = coalesce(index_retry_at, ?) RETURNING *",
+          now + this.config.INDEX_SYNC_WINDOW_MS,
+        )
+        .toArray()[0];
     });
+    if (!row) throw new Error("session record missing after write");
     this.exists = true;
-    const row = this.mustLoad();
     void this.armAlarm(now, row);
     return row;
   }
