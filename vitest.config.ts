@@ -29,11 +29,24 @@ const UPSTREAM_VARS = {
   ANSWER_TOKEN: "upstream-test-token",
 };
 
+/**
+ * The assets-only Worker of web/wrangler.toml (the page's static files), which the service's WEB binding
+ * reaches. Miniflare needs a script for it; this one only hands every request to its static assets, as the
+ * deployed assets-only Worker does.
+ */
+const WEB_WORKER = {
+  name: "knowledge-router-web",
+  compatibilityDate: "2026-11-01",
+  modules: true,
+  script: "export default { fetch: (request, env) => env.ASSETS.fetch(request) };",
+  assets: { directory: "./public", binding: "ASSETS" },
+};
+
 // This file runs in Node, whose process.env is not typed here (no @types/node).
 const shell = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
 
 export default defineConfig(async () => {
-  // wrangler.toml's [assets] (what GET /docs loads) are built by wrangler's build command, which tests do not run.
+  // The web Worker's files (what GET /docs loads) are built by wrangler's build command, which tests do not run.
   copyDocsAssets();
   const bindings = {
     JWT_SECRET: "test-secret-not-for-production",
@@ -48,7 +61,7 @@ export default defineConfig(async () => {
     plugins: [
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
-        miniflare: { bindings: { ...bindings, ...vars } },
+        miniflare: { bindings: { ...bindings, ...vars }, workers: [WEB_WORKER] },
       }),
     ],
     test: {

@@ -1,4 +1,4 @@
-// `npm start`, last step: `wrangler dev` (on port 8787 unless told otherwise), and once it answers, the link
+// `npm start`, last step: `wrangler dev` of the service and its web page's files (on port 8787 unless told otherwise), and once it answers, the link
 // that signs the web page in with a fresh dev token: a tenant admin of tenant 1, user 1. The token rides in
 // the link's #fragment, which the browser never sends to a server; the page moves it to sessionStorage.
 // Extra arguments go to `wrangler dev` (the e2e tests start a private instance this way).
@@ -8,7 +8,7 @@ import { delimiter, join } from "node:path";
 import { parseArgs } from "node:util";
 import { readDevVars } from "./dev-vars.mjs";
 import { mintToken } from "./lib/jwt.mjs";
-import { ROOT } from "./lib/wrangler-cli.mjs";
+import { DEV_CONFIGS, ROOT } from "./lib/wrangler-cli.mjs";
 
 const TOKEN_HOURS = 12;
 
@@ -19,7 +19,7 @@ const host = typeof values.ip === "string" ? values.ip : "localhost";
 const base = `http://${host}:${port}`;
 
 const BIN = join(ROOT, "node_modules", ".bin");
-const child = spawn("wrangler", ["dev", ...(values.port ? [] : ["--port", port]), ...args], {
+const child = spawn("wrangler", ["dev", ...DEV_CONFIGS, ...(values.port ? [] : ["--port", port]), ...args], {
   cwd: ROOT,
   stdio: "inherit",
   env: { ...process.env, PATH: `${BIN}${delimiter}${process.env.PATH ?? ""}` },

@@ -1,7 +1,7 @@
 // The static assets GET /docs loads: Scalar's standalone API reference bundle, copied from the
 // @scalar/api-reference devDependency into public/docs/scalar/ (git-ignored; the rest of public/, the web
-// page, is committed), which wrangler.toml [assets] serves.
-// Runs as wrangler's [build] command (so before `wrangler dev`, `deploy` and `deploy --dry-run`) and
+// page, is committed), which the assets-only Worker of web/wrangler.toml serves.
+// Runs as that Worker's [build] command (so before `wrangler dev`, `deploy` and `deploy --dry-run`) and
 // from vitest.config.ts (the tests serve the same assets). Copies only what changed.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";

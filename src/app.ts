@@ -17,6 +17,7 @@ import { memoryRoutes } from "./routes/memory";
 import { sessionRoutes } from "./routes/sessions";
 import { userRoutes } from "./routes/users";
 import { maxV1Chars, v1AuthErrors, v1Routes } from "./v1";
+import { serveStatic } from "./web";
 
 const KNOWLEDGE_PATH = /^\/api\/knowledge(\/|$)/;
 
@@ -52,8 +53,12 @@ export const app = new Hono<AppEnv>({ strict: false })
   .route("/api/admin", adminRoutes)
   .route("/v1", v1Routes);
 
-// In the shape of the door the path belongs to (/v1: OpenAI's).
-app.notFound((c) => handleError(new ApiError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`), c));
+// What no route took: a static file (src/web.ts), else a 404 in the shape of the door the path belongs to (/v1: OpenAI's).
+app.notFound(
+  async (c) =>
+    (await serveStatic(c)) ??
+    handleError(new ApiError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`), c),
+);
 app.onError(handleError);
 
 /** The app's routes and their types: what the typed HTTP client (src/http-client/) is built from. */

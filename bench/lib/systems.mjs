@@ -1,7 +1,8 @@
 // Starting the two systems under test, the same way for the benchmark (run.mjs) and the profiler (profile.mjs).
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { wrangler } from "../../scripts/lib/wrangler-cli.mjs";
+import { DEV_CONFIGS, wrangler } from "../../scripts/lib/wrangler-cli.mjs";
 import { startWrangler, tempDir } from "./processes.mjs";
 import { floorTarget, oursTarget } from "./targets.mjs";
 
@@ -21,7 +22,10 @@ export async function startService({ vars = {}, env = {}, dir = null } = {}) {
   });
   if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.output.slice(-2000)}`);
   const jwtSecret = randomBytes(32).toString("hex");
-  const args = [...config, "--persist-to", state, "--var", `JWT_SECRET:${jwtSecret}`];
+  // As `npm start` runs it: the service, and the web page's files it hands non-API GETs to (web/wrangler.toml).
+  const web = dir && join(dir, "web", "wrangler.toml");
+  const configs = dir ? [...config, ...(existsSync(web) ? ["-c", web] : [])] : DEV_CONFIGS;
+  const args = [...configs, "--persist-to", state, "--var", `JWT_SECRET:${jwtSecret}`];
   args.push("--var", `SESSION_ID_SECRET:${randomBytes(32).toString("hex")}`, "--var", "ANSWER_URL:");
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
   const server = await startWrangler(`service${dir ? ` ${dir}` : ""}${label(env)}`, args, env);

@@ -26,5 +26,11 @@ export function wrangler(args, { input, quiet = false, env = process.env } = {})
   return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr, output: `${r.stdout}\n${r.stderr}` };
 }
 
+/**
+ * `wrangler dev`'s configurations: the service (the entry point, its port) and the assets-only Worker of the web
+ * page's static files that it hands non-API GETs to (web/wrangler.toml), in one process.
+ */
+export const DEV_CONFIGS = ["-c", "wrangler.toml", "-c", "web/wrangler.toml"];
+
 /** `--env <name>`; "" names the top level explicitly (wrangler warns when a config has environments and none is named). */
 export const envArgs = (env) => ["--env", env];

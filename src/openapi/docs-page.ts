@@ -6,7 +6,7 @@
  * and hosted AI features are disabled, so the page works offline.
  */
 
-/** Where the static assets serve Scalar's bundle (public/, see wrangler.toml [assets]). */
+/** Where the web page's static files serve Scalar's bundle (public/, see web/wrangler.toml). */
 export const SCALAR_SCRIPT = "/docs/scalar/standalone.js";
 
 const configuration = {
