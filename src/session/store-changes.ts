@@ -129,6 +129,13 @@ export class LocalChange {
  * these out, and its final statement returns the row for the cache.
  */
 export class IndexedChange extends LocalChange {
+  private added: { count: number; at: string } | null = null;
+
+  /** The messages this change added, for the commit's one write of the row: the highest seq and latest time. */
+  get activity(): { count: number; at: string } | null {
+    return this.added;
+  }
+
   createSession(owner: Owner, id: string, at: string, recalled: RecalledSummary[]): void {
     // Version 0: the commit that creates the session makes it 1.
     this.sql.exec(
@@ -163,11 +170,12 @@ export class IndexedChange extends LocalChange {
       m.created_at,
       m.origin,
     );
-    this.sql.exec(
-      "UPDATE session SET message_count = ?, last_message_at = max(last_message_at, ?)",
-      m.seq,
-      m.created_at,
-    );
+    // The row itself is written once, by the commit (message_count, last_message_at = max).
+    const a = this.added;
+    this.added = {
+      count: a && a.count > m.seq ? a.count : m.seq,
+      at: a && a.at > m.created_at ? a.at : m.created_at,
+    };
   }
 
   /** active → ended, with the post-end work it implies recorded in the same step. */

@@ -154,14 +154,19 @@ export class SessionStore {
    */
   commit(change: (tx: IndexedChange) => void): Readonly<SessionRecord> {
     const now = Date.now();
-    // The version bump returns the row as changed: no second read of it.
+    // One write of the row: the version bump, with the new messages' count and time; it returns the row as changed.
     const row = this.transaction(() => {
       if (!this.exists) migrate(this.sql);
-      change(new IndexedChange(this.sql));
+      const tx = new IndexedChange(this.sql);
+      change(tx);
+      const added = tx.activity;
+      const activity = added ? ", message_count = ?, last_message_at = max(last_message_at, ?)" : "";
       return this.sql
         .exec<SessionRecord>(
-          "UPDATE session SET index_version = index_version + 1, index_retry_at = coalesce(index_retry_at, ?) RETURNING *",
+          `UPDATE session SET index_version = index_version + 1, index_retry_at = coalesce(index_retry_at, ?)${activity}
+           RETURNING *`,
           now + this.config.INDEX_SYNC_WINDOW_MS,
+          ...(added ? [added.count, added.at] : []),
         )
         .toArray()[0];
     });
