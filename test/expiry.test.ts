@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { SessionObject } from "../src/session-object";
 import { api, backdate, freshTenant, HOUR, newSession, sessionWithTurns, stubFor, summaryRows } from "./helpers";
@@ -91,6 +91,8 @@ describe("alarm retries", () => {
     await runInDurableObject(stubFor(id), (_obj, state) => {
       state.storage.sql.exec("ALTER TABLE session RENAME TO session_unreadable");
     });
+    // A new instance, which has no copy of the record in memory, meets the broken table.
+    await evictDurableObject(stubFor(id));
   }
 
   // Literal retry counts, not the source's constant, so a change to it shows here: 0..4 throw, 5 re-arms.

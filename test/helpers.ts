@@ -90,7 +90,7 @@ export const HOUR = 3_600_000;
  */
 export async function backdate(sessionId: string, hours: number): Promise<void> {
   const shift = (iso: string | null) => (iso === null ? null : new Date(Date.parse(iso) - hours * HOUR).toISOString());
-  const { runInDurableObject } = await import("cloudflare:test");
+  const { evictDurableObject, runInDurableObject } = await import("cloudflare:test");
   const row = await runInDurableObject(stubFor(sessionId), (_obj, state) => {
     const s = state.storage.sql
       .exec<{ last_message_at: string; deleted_at: string | null }>("SELECT last_message_at, deleted_at FROM session")
@@ -99,6 +99,8 @@ export async function backdate(sessionId: string, hours: number): Promise<void> 
     state.storage.sql.exec("UPDATE session SET last_message_at = ?, deleted_at = ?", moved.last, moved.deleted);
     return moved;
   });
+  // The object keeps its record in memory; a new instance reads the backdated one (as after a real idle spell).
+  await evictDurableObject(stubFor(sessionId));
   await env.DB.prepare("UPDATE chat_sessions SET last_message_at = ?, deleted_at = ? WHERE id = ?")
     .bind(row.last, row.deleted, sessionId)
     .run();

@@ -1,4 +1,4 @@
-import { runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { archiveKey } from "../src/session/archive-keys";
@@ -24,6 +24,8 @@ async function fill(sessionId: string): Promise<void> {
     );
     sql.exec("UPDATE session SET message_count = ?, index_version = index_version + 1", MESSAGES);
   });
+  // Written behind the object's back: a new instance reads the record afresh (it keeps it in memory).
+  await evictDurableObject(stubFor(sessionId));
 }
 
 /** Reads a streamed body to the end, counting bytes and lines, never holding it whole. */

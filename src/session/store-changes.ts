@@ -1,6 +1,6 @@
 import { HOUR_MS } from "../lib/time";
 import type { EndReason, JsonObject, MessageView, Owner, RecalledSummary } from "../session-types";
-import type { TurnRecord } from "./schema";
+import type { SessionRecord, TurnRecord } from "./schema";
 
 /** Turn records outlive the 24 h of their Idempotency-Key (plus a lease), then go. */
 export const TURN_RECORD_TTL_MS = 25 * HOUR_MS;
@@ -8,10 +8,25 @@ export const TURN_RECORD_TTL_MS = 25 * HOUR_MS;
 /**
  * Changes to the object's own bookkeeping: nothing here is mirrored by the
  * D1 index, so these need no index update. Used only inside a store
- * transaction (SessionStore.update / commit).
+ * transaction (SessionStore.update / commit). Writes to the session row go
+ * through setSession, which keeps the row as written for the store's cache.
  */
 export class LocalChange {
+  private returned: SessionRecord | undefined;
+
   constructor(protected readonly sql: SqlStorage) {}
+
+  /** The session row as this change's last write to it returned it; undefined: the change did not write it. */
+  get row(): SessionRecord | undefined {
+    return this.returned;
+  }
+
+  /** Writes the session row and keeps it as written: the store caches it without reading it again. */
+  protected setSession(assignments: string, ...bindings: SqlStorageValue[]): void {
+    this.returned = this.sql
+      .exec<SessionRecord>(`UPDATE session SET ${assignments} RETURNING *`, ...bindings)
+      .toArray()[0];
+  }
 
   /** A failed turn is visible on its query: metadata.turn_status = "failed" until a retry completes it. */
   setTurnStatus(seq: number, status: "failed" | null): void {
@@ -41,12 +56,12 @@ export class LocalChange {
 
   /** The documents the service's latest answer cited: they steer a follow-up's retrieval. */
   setCitedDocuments(documentIds: string[]): void {
-    this.sql.exec("UPDATE session SET cited_documents = ?", JSON.stringify(documentIds));
+    this.setSession("cited_documents = ?", JSON.stringify(documentIds));
   }
 
   /** The conversation's labels (/v1 metadata): the client's, not mirrored by the index. */
   setConversationMetadata(metadata: JsonObject): void {
-    this.sql.exec("UPDATE session SET conversation_metadata = ?", JSON.stringify(metadata));
+    this.setSession("conversation_metadata = ?", JSON.stringify(metadata));
   }
 
   /** A response (/v1) begins with its stored query: what it asked for, in progress. */
@@ -78,22 +93,22 @@ export class LocalChange {
   }
 
   summaryAttemptFailed(): void {
-    this.sql.exec("UPDATE session SET summary_attempts = summary_attempts + 1");
+    this.setSession("summary_attempts = summary_attempts + 1");
   }
 
   archiveDone(): void {
-    this.sql.exec("UPDATE session SET archive_state = 'done'");
+    this.setSession("archive_state = 'done'");
   }
 
   /** Post-end work ran: failures so far and when to try again (null: nothing left to retry). */
   workOutcome(failures: number, retryAt: number | null): void {
-    this.sql.exec("UPDATE session SET work_failures = ?, work_retry_at = ?", failures, retryAt);
+    this.setSession("work_failures = ?, work_retry_at = ?", failures, retryAt);
   }
 
   /** D1 has the snapshot of `version`; a later commit keeps its own retry time. */
   indexSynced(version: number): void {
-    this.sql.exec(
-      `UPDATE session SET index_synced_version = max(index_synced_version, ?), index_failures = 0,
+    this.setSession(
+      `index_synced_version = max(index_synced_version, ?), index_failures = 0,
          index_retry_at = CASE WHEN index_version > ? THEN index_retry_at ELSE NULL END`,
       version,
       version,
@@ -101,16 +116,26 @@ export class LocalChange {
   }
 
   indexFailed(failures: number, retryAt: number): void {
-    this.sql.exec("UPDATE session SET index_failures = ?, index_retry_at = ?", failures, retryAt);
+    this.setSession("index_failures = ?, index_retry_at = ?", failures, retryAt);
   }
 
   clearIndexRetry(): void {
-    this.sql.exec("UPDATE session SET index_retry_at = NULL");
+    this.setSession("index_retry_at = NULL");
   }
 }
 
-/** Changes to columns the D1 index mirrors: only SessionStore.commit hands these out. */
+/**
+ * Changes to columns the D1 index mirrors: only SessionStore.commit hands
+ * these out, and its final statement returns the row for the cache.
+ */
 export class IndexedChange extends LocalChange {
+  private added: { count: number; at: string } | null = null;
+
+  /** The messages this change added, for the commit's one write of the row: the highest seq and latest time. */
+  get activity(): { count: number; at: string } | null {
+    return this.added;
+  }
+
   createSession(owner: Owner, id: string, at: string, recalled: RecalledSummary[]): void {
     // Version 0: the commit that creates the session makes it 1.
     this.sql.exec(
@@ -145,11 +170,12 @@ export class IndexedChange extends LocalChange {
       m.created_at,
       m.origin,
     );
-    this.sql.exec(
-      "UPDATE session SET message_count = ?, last_message_at = max(last_message_at, ?)",
-      m.seq,
-      m.created_at,
-    );
+    // The row itself is written once, by the commit (message_count, last_message_at = max).
+    const a = this.added;
+    this.added = {
+      count: a && a.count > m.seq ? a.count : m.seq,
+      at: a && a.at > m.created_at ? a.at : m.created_at,
+    };
   }
 
   /** active → ended, with the post-end work it implies recorded in the same step. */

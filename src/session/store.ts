@@ -23,9 +23,20 @@ export type StoreConfig = DutyConfig & Pick<Config, "INDEX_SYNC_WINDOW_MS">;
  * pending index update and the alarm, together) or `update` (the object's
  * own bookkeeping, which the index does not see). The change types make the
  * difference: only a commit can change a mirrored column.
+ *
+ * The session row is kept in memory (frozen), so a read costs no statement.
+ * That is safe because this store is the row's only writer and the object
+ * runs one event at a time: each commit and update replaces the copy with
+ * the row its statement returned, in the same synchronous step as the write
+ * (input gates keep other events out; output gates hold replies until the
+ * write is durable, and a failed write resets the object, memory included).
+ * A transaction that throws drops the copy, so the next read sees what
+ * storage kept; a purge drops it too.
  */
 export class SessionStore {
   private readonly sql: SqlStorage;
+  /** The session row as last read or written; undefined: not known, read it. */
+  private cached: Readonly<SessionRecord> | null | undefined;
   /** False until the session is created: probing an unknown id must write nothing. */
   private exists: boolean;
   /** The alarm time this store last set (undefined: unknown, e.g. after the alarm fired). */
@@ -41,12 +52,16 @@ export class SessionStore {
     if (this.exists) migrate(this.sql);
   }
 
-  load(): SessionRecord | null {
+  load(): Readonly<SessionRecord> | null {
     if (!this.exists) return null;
-    return this.sql.exec<SessionRecord>("SELECT * FROM session").toArray()[0] ?? null;
+    if (this.cached === undefined) {
+      const row = this.sql.exec<SessionRecord>("SELECT * FROM session").toArray()[0];
+      this.cached = row ? Object.freeze(row) : null;
+    }
+    return this.cached;
   }
 
-  mustLoad(): SessionRecord {
+  mustLoad(): Readonly<SessionRecord> {
     const s = this.load();
     if (!s) throw new Error("session record missing after write");
     return s;
@@ -137,29 +152,51 @@ export class SessionStore {
    * ride along), in one transaction; the alarm is derived and set in the same
    * turn, so the update is sent even if the object is evicted or crashes.
    */
-  commit(change: (tx: IndexedChange) => void): SessionRecord {
+  commit(change: (tx: IndexedChange) => void): Readonly<SessionRecord> {
     const now = Date.now();
-    // The version bump returns the row as changed: no second read of it.
-    const row = this.storage.transactionSync(() => {
+    // One write of the row: the version bump, with the new messages' count and time; it returns the row as changed.
+    const row = this.transaction(() => {
       if (!this.exists) migrate(this.sql);
-      change(new IndexedChange(this.sql));
+      const tx = new IndexedChange(this.sql);
+      change(tx);
+      const added = tx.activity;
+      const activity = added ? ", message_count = ?, last_message_at = max(last_message_at, ?)" : "";
       return this.sql
         .exec<SessionRecord>(
-          "UPDATE session SET index_version = index_version + 1, index_retry_at = coalesce(index_retry_at, ?) RETURNING *",
+          `UPDATE session SET index_version = index_version + 1, index_retry_at = coalesce(index_retry_at, ?)${activity}
+           RETURNING *`,
           now + this.config.INDEX_SYNC_WINDOW_MS,
+          ...(added ? [added.count, added.at] : []),
         )
         .toArray()[0];
     });
-    if (!row) throw new Error("session record missing after write");
+    if (!row) {
+      this.cached = undefined;
+      throw new Error("session record missing after write");
+    }
     this.exists = true;
-    void this.armAlarm(now, row);
-    return row;
+    this.cached = Object.freeze(row);
+    void this.armAlarm(now, this.cached);
+    return this.cached;
   }
 
   /** A change of the object's own bookkeeping, which the index does not mirror. */
-  update(change: (tx: LocalChange) => void): SessionRecord {
-    this.storage.transactionSync(() => change(new LocalChange(this.sql)));
+  update(change: (tx: LocalChange) => void): Readonly<SessionRecord> {
+    const tx = new LocalChange(this.sql);
+    this.transaction(() => change(tx));
+    // A change that wrote the row returned it; one that did not left the cached row as it was.
+    if (tx.row) this.cached = Object.freeze(tx.row);
     return this.mustLoad();
+  }
+
+  /** A transaction that, if it throws, drops the cached row: the next read sees what storage kept. */
+  private transaction<T>(body: () => T): T {
+    try {
+      return this.storage.transactionSync(body);
+    } catch (err) {
+      this.cached = undefined;
+      throw err;
+    }
   }
 
   /**
@@ -187,8 +224,14 @@ export class SessionStore {
 
   /** Purge: every row and the alarm; the object is as if never created. */
   async deleteAll(): Promise<void> {
-    await this.storage.deleteAlarm();
-    await this.storage.deleteAll();
+    // A read while the purge runs reads storage, as it would without the cache.
+    this.cached = undefined;
+    try {
+      await this.storage.deleteAlarm();
+      await this.storage.deleteAll();
+    } finally {
+      this.cached = undefined;
+    }
     this.exists = false;
     this.armedAt = undefined;
   }
