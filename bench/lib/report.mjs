@@ -20,7 +20,7 @@ function latencyTable(r, n) {
 
 function throughputTable(r, seconds) {
   console.log(
-    `\nThroughput: ${r.clients} concurrent clients appending over ${r.sessions} sessions, ${r.rounds ?? 1} alternating rounds of ${seconds} s (median round)`,
+    `\nThroughput: ${r.clients} concurrent clients appending over ${r.sessions} sessions, ${r.rounds ?? 1} alternating rounds of ${seconds} s`,
   );
   for (const name of ["ours", "floor"]) {
     const x = r[name];
@@ -30,7 +30,9 @@ function throughputTable(r, seconds) {
       `${name.padEnd(8)}${num(x.per_second, 9)} appends/s  (${x.appends} in ${x.seconds} s${failed}; latency p50 ${x.latency.p50} ms, p95 ${x.latency.p95} ms; rounds ${(x.rounds ?? []).join(", ")})`,
     );
   }
-  if (r.ratio !== undefined) console.log(`ours/floor ${r.ratio} (goal ≥ ${r.goal}: ${verdict(r.met)})`);
+  if (r.ratio === undefined) return;
+  console.log(`ours/floor, median of the rounds' ratios (${(r.round_ratios ?? []).join(", ")}): ${r.ratio} (goal ≥ ${r.goal}: ${verdict(r.met)})`);
+  if (r.ratio_of_medians !== undefined) console.log(`(ratio of the two median rounds: ${r.ratio_of_medians})`);
 }
 
 function writesTable(r) {
