@@ -31,7 +31,9 @@ function throughputTable(r, seconds) {
     );
   }
   if (r.ratio === undefined) return;
-  console.log(`ours/floor, median of the rounds' ratios (${(r.round_ratios ?? []).join(", ")}): ${r.ratio} (goal ≥ ${r.goal}: ${verdict(r.met)})`);
+  console.log(
+    `ours/floor, median of the rounds' ratios (${(r.round_ratios ?? []).join(", ")}): ${r.ratio} (goal ≥ ${r.goal}: ${verdict(r.met)})`,
+  );
   if (r.ratio_of_medians !== undefined) console.log(`(ratio of the two median rounds: ${r.ratio_of_medians})`);
 }
 
