@@ -1,4 +1,3 @@
-import { nowIso } from "../lib/time";
 import type { Caller, HistoryPage, MessageView, NewMessage, Outcome } from "../session-types";
 import type { IndexOutbox } from "./outbox";
 import type { SessionStore } from "./store";
@@ -57,12 +56,14 @@ async function appendAs<T>(
   const earlier = lookupTurn<T>(store, turnId);
   if (earlier.kind === "done") return { ok: true, value: earlier.response };
   if (s.ended_at !== null) return { ok: false, refusal: "ended" };
-  const stored = newMessages(inputs, s.message_count, nowIso());
+  // One clock reading for the messages and their pending index update: due exactly a window after them.
+  const now = Date.now();
+  const stored = newMessages(inputs, s.message_count, new Date(now).toISOString());
   const value = reply(stored);
   store.commit((tx) => {
     for (const m of stored) tx.addMessage(m);
     if (turnId) tx.rememberTurn(turnId, "done", value);
-  });
+  }, now);
   await outbox.activity();
   return { ok: true, value };
 }

@@ -152,8 +152,7 @@ export class SessionStore {
    * ride along), in one transaction; the alarm is derived and set in the same
    * turn, so the update is sent even if the object is evicted or crashes.
    */
-  commit(change: (tx: IndexedChange) => void): Readonly<SessionRecord> {
-    const now = Date.now();
+  commit(change: (tx: IndexedChange) => void, now = Date.now()): Readonly<SessionRecord> {
     // One write of the row: the version bump, with the new messages' count and time; it returns the row as changed.
     const row = this.transaction(() => {
       if (!this.exists) migrate(this.sql);
