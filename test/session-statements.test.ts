@@ -3,7 +3,10 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { SessionObject } from "../src/session-object";
 import type { ChatResponse, MessageView, Outcome } from "../src/session-types";
-import { backdate, chat, freshTenant, newSession, settleIndex, stubFor } from "./helpers";
+import { backdate, chat, freshTenant, loadDocument, newSession, settleIndex, stubFor } from "./helpers";
+
+const REMOTE_WORK =
+  "# Távmunka szabályzat\n\nA munkavállalók hetente legfeljebb két nap távmunkát végezhetnek, a vezető előzetes jóváhagyásával.";
 
 /**
  * The SQL statements the object runs for `work`, in order: each costs tens of
@@ -80,6 +83,29 @@ describe("statements per request (the session row is kept in memory)", () => {
     expect(seen.filter(insertsMessage)).toHaveLength(2);
     expect(seen.filter((q) => q.includes("message_count"))).toHaveLength(2);
     expect(seen.filter((q) => q.startsWith("UPDATE session SET index_version"))).toHaveLength(2);
+    // It cites nothing, as the session's last answer did: the cited documents are not rewritten.
+    expect(seen.filter((q) => q.includes("cited_documents"))).toEqual([]);
+  });
+
+  it("the cited documents are written only when an answer cites others than the last one", async () => {
+    const tenant = freshTenant();
+    const doc = await loadDocument(tenant, { title: "Távmunka szabályzat", body: REMOTE_WORK });
+    const me = { tenant, user: 1 };
+    const owner = { tenantId: tenant, userId: 1 };
+    const cited = (id: string) =>
+      runInDurableObject(
+        stubFor(id),
+        (_o, state) => state.storage.sql.exec<{ c: string }>("SELECT cited_documents AS c FROM session").one().c,
+      );
+    const id = (await chat(me, "Hány nap távmunka engedélyezett?")).body.session_id as string;
+    expect(JSON.parse(await cited(id))).toEqual([doc.id]);
+    // The same document again: no write of it.
+    const again = await statementsOf(id, (obj) => obj.chat(owner, { query: "Hány nap távmunka engedélyezett?" }));
+    expect(again.filter((q) => q.includes("cited_documents"))).toEqual([]);
+    expect(JSON.parse(await cited(id))).toEqual([doc.id]);
+    // An answer that cites nothing: the follow-up steering is cleared.
+    await chat(me, "Mi a kedvenc színed?", id);
+    expect(JSON.parse(await cited(id))).toEqual([]);
   });
 
   it("an alarm's index flush is one statement: the row marked as sent", async () => {

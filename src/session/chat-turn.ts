@@ -202,11 +202,14 @@ function storeAnswer(
     user_message: turn.user_message,
     assistant_message: assistantMessage,
   };
+  const cited = answer.sources.map((source) => source.document_id);
+  // Most answers cite what the previous one did (often nothing): then the row keeps it without a write.
+  const citedChanged = JSON.stringify(cited) !== parts.store.mustLoad().cited_documents;
   parts.store.commit((tx) => {
     if (wasUnfinished) tx.setTurnStatus(turn.user_message.seq, null);
     tx.addMessage(assistantMessage);
     tx.responseAnswered(turn.user_message.seq, assistantMessage.seq);
-    tx.setCitedDocuments(answer.sources.map((source) => source.document_id));
+    if (citedChanged) tx.setCitedDocuments(cited);
     if (input.turnId && (input.remember || wasUnfinished)) tx.rememberTurn(input.turnId, "done", response);
   });
   return response;
