@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
 import type { RouterRoute } from "hono/types";
 import type { AppEnv } from "./app-env";
 import { getConfig } from "./config";
@@ -21,6 +22,11 @@ import { serveStatic } from "./web";
 
 const KNOWLEDGE_PATH = /^\/api\/knowledge(\/|$)/;
 
+const withConfig = createMiddleware<AppEnv>(async (c, next) => {
+  c.set("config", getConfig(c.env));
+  await next();
+});
+
 /**
  * The Hono app: middleware, routes and the error handler. Its own module, so the
  * typed client (src/http-client/) and the OpenAPI test can take its type and routes
@@ -33,10 +39,9 @@ export const app = new Hono<AppEnv>({ strict: false })
     "/",
     apiDocsRoutes((): RouterRoute[] => app.routes),
   )
-  .use("*", async (c, next) => {
-    c.set("config", getConfig(c.env));
-    await next();
-  })
+  // Only the API doors need the configuration: the web page's files load (and /health says why) when it is broken.
+  .use("/api/*", withConfig)
+  .use("/v1/*", withConfig)
   .use("/api/*", authErrors, requireAuth)
   .use("/v1/*", v1AuthErrors, requireAuth)
   // One byte cap a request, sized from its own route's character limit.

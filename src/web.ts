@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "./app-env";
 import { handleError } from "./error-handler";
 import { ApiError } from "./errors";
-import { errorText } from "./lib/log";
+import { errorText, log } from "./lib/log";
 
 /** Paths the API owns: an unknown one is the API's JSON 404, never a static file. */
 const API_PATH = /^\/(api|v1)(\/|$)/;
@@ -21,7 +21,9 @@ export async function serveStatic(c: Context<AppEnv>): Promise<Response | null> 
   try {
     res = await c.env.WEB.fetch(c.req.raw);
   } catch (err) {
-    return handleError(new ApiError(503, "web_unavailable", `static files unavailable: ${errorText(err)}`), c);
+    // The cause goes to the log, not to the client.
+    log("error", "web_unavailable", { request_id: c.get("requestId"), error: errorText(err) });
+    return handleError(new ApiError(503, "web_unavailable", "the web page's files are unavailable; try again"), c);
   }
   if (res.status === 404) return null;
   // A fetched response's headers are immutable; the request-context middleware adds x-request-id.

@@ -80,6 +80,17 @@ describe("static files behind the service", () => {
     };
     const res = await app.request("/app/main.js", {}, broken);
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ error: { code: "web_unavailable" } });
+    const body = await res.json();
+    expect(body).toMatchObject({ error: { code: "web_unavailable" } });
+    expect(JSON.stringify(body)).not.toContain("web worker down");
+  });
+
+  it("the page still loads when the configuration is broken (only the API answers 503)", async () => {
+    const misconfigured = { ...env, MAX_CONTEXT_MESSAGES: "lots" };
+    const page = await app.request("/", {}, misconfigured);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<script type="module" src="/app/main.js"></script>');
+    const apiRes = await app.request("/api/sessions", {}, misconfigured);
+    expect(apiRes.status).toBe(503);
   });
 });
