@@ -46,6 +46,8 @@ const configSchema = z.object({
   DELETED_RETENTION_DAYS: int(0, 3650).default(30),
   // How long activity (new messages) may wait before the D1 index hears of it: one write per window per session.
   INDEX_SYNC_WINDOW_MS: int(0, 10_000).default(2_000),
+  // While messages keep coming, the index waits for a pause of one window, but never longer than this.
+  INDEX_SYNC_MAX_DELAY_MS: int(0, 60_000).default(10_000),
   // Which requests get an access log line: "errors" (status >= 400) or "all".
   ACCESS_LOG: z.enum(["errors", "all"], { message: "must be errors or all" }).default("errors"),
   // Answer providers (see src/answer/).

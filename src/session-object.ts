@@ -59,7 +59,10 @@ export class SessionObject extends DurableObject<Env> {
     this.config = getConfig(env);
     this.deps = defaultDeps(env);
     this.store = new SessionStore(ctx.storage, this.config);
-    this.outbox = new IndexOutbox(this.store, () => this.deps.indexWriter, this.config.INDEX_SYNC_WINDOW_MS);
+    this.outbox = new IndexOutbox(this.store, () => this.deps.indexWriter, {
+      windowMs: this.config.INDEX_SYNC_WINDOW_MS,
+      maxDelayMs: this.config.INDEX_SYNC_MAX_DELAY_MS,
+    });
     const postEnd = new PostEndWork(this.store, env, () => this.deps);
     this.lifecycle = new SessionLifecycle(this.store, this.outbox, postEnd, env, this.config);
   }
@@ -175,7 +178,7 @@ export class SessionObject extends DurableObject<Env> {
         return;
       }
       await this.lock.run(() => this.lifecycle.runDueWork());
-      await this.outbox.flush();
+      await this.outbox.flushWhenQuiet();
       await this.store.armAlarm();
     } catch (err) {
       if ((info?.retryCount ?? 0) < LAST_ALARM_RETRY) throw err;

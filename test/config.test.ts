@@ -19,6 +19,7 @@ describe("configuration", () => {
       LTM_CONTEXT_SUMMARIES: 3,
       DELETED_RETENTION_DAYS: 30,
       INDEX_SYNC_WINDOW_MS: 2000,
+      INDEX_SYNC_MAX_DELAY_MS: 10000,
       ACCESS_LOG: "errors",
       ANSWER_TIMEOUT_MS: 20000,
       AI_CHAT_MODEL: "@cf/meta/llama-3.1-8b-instruct",

@@ -84,7 +84,7 @@ export const HOUR = 3_600_000;
 
 /**
  * Simulates time passing for one session: its stored activity (and deletion)
- * times move `hours` into the past, in the object and in its index row, as if
+ * times, and the time of its first change the index has not heard of, move `hours` into the past, in the object and in its index row, as if
  * the session had been idle that long. Alarms are not moved by fake timers, so
  * this is how tests reach deadlines.
  */
@@ -96,7 +96,12 @@ export async function backdate(sessionId: string, hours: number): Promise<void> 
       .exec<{ last_message_at: string; deleted_at: string | null }>("SELECT last_message_at, deleted_at FROM session")
       .one();
     const moved = { last: shift(s.last_message_at) as string, deleted: shift(s.deleted_at) };
-    state.storage.sql.exec("UPDATE session SET last_message_at = ?, deleted_at = ?", moved.last, moved.deleted);
+    state.storage.sql.exec(
+      "UPDATE session SET last_message_at = ?, deleted_at = ?, index_pending_since = index_pending_since - ?",
+      moved.last,
+      moved.deleted,
+      hours * HOUR,
+    );
     return moved;
   });
   // The object keeps its record in memory; a new instance reads the backdated one (as after a real idle spell).
@@ -106,15 +111,38 @@ export async function backdate(sessionId: string, hours: number): Promise<void> 
     .run();
 }
 
+/** Longer than any INDEX_SYNC_MAX_DELAY_MS the configuration allows. */
+const LONGEST_INDEX_DELAY_MS = 60_000;
+
+/**
+ * Time passes for this session's pending index update as if its messages had
+ * kept coming for `ms` (by default longer than INDEX_SYNC_MAX_DELAY_MS: the
+ * alarm sends it whenever it runs). The stored time of the first unsent change is moved back
+ * (nothing a client sees) and the instance is evicted, so a new one reads it
+ * (as `backdate` does); what a test installed with useDeps goes with it.
+ */
+export async function indexDelayPassed(sessionId: string, ms = LONGEST_INDEX_DELAY_MS): Promise<void> {
+  const { evictDurableObject, runInDurableObject } = await import("cloudflare:test");
+  await runInDurableObject(stubFor(sessionId), (_obj, state) => {
+    // A purged or never created session has no row (nor table) to move.
+    if (state.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE name = 'session'").toArray().length === 0) return;
+    state.storage.sql.exec("UPDATE session SET index_pending_since = index_pending_since - ?", ms);
+  });
+  await evictDurableObject(stubFor(sessionId));
+}
+
 /**
  * Lets the D1 index catch up with these sessions now, as their alarms would
- * within INDEX_SYNC_WINDOW_MS: activity (new messages) reaches the index from
- * the session's alarm, not inline. Running an alarm early is harmless: every
- * duty is re-checked when it fires.
+ * once messages pause (or after INDEX_SYNC_MAX_DELAY_MS): activity reaches the
+ * index from the session's alarm, not inline. Running an alarm early is
+ * harmless: every duty is re-checked when it fires.
  */
 export async function settleIndex(...sessionIds: string[]): Promise<void> {
   const { runDurableObjectAlarm } = await import("cloudflare:test");
-  for (const id of sessionIds) await runDurableObjectAlarm(stubFor(id));
+  for (const id of sessionIds) {
+    await indexDelayPassed(id);
+    await runDurableObjectAlarm(stubFor(id));
+  }
 }
 
 /** A session with `turns` chat turns (2 messages each); returns its id. */

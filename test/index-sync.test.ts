@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { ChatSessionRow } from "../src/db/schema";
 import { TenantSessionIndex } from "../src/db/session-index";
 import type { SessionObject } from "../src/session-object";
-import { api, chat, freshTenant, stubFor } from "./helpers";
+import { api, chat, freshTenant, indexDelayPassed, stubFor } from "./helpers";
 
 const indexRows = (id: string) =>
   env.DB.prepare("SELECT message_count, is_deleted, index_version FROM chat_sessions WHERE id = ?").bind(id).all();
@@ -48,7 +48,10 @@ describe("the D1 index converges after D1 failures", () => {
     expect((await indexRows(sessionId)).results).toEqual([{ message_count: 2, is_deleted: 0, index_version: 2 }]);
     expect(((await pendingAlarm(sessionId)) as number) - Date.now()).toBeLessThan(60_000);
 
-    // Each alarm tries once; k fail, the next gets through.
+    // The messages pause (a new instance: D1 is still down for the next k writes); each alarm then
+    // tries once; k fail, the next gets through.
+    await indexDelayPassed(sessionId);
+    await failD1(sessionId, k);
     let runs = 0;
     while (((await indexRows(sessionId)).results[0] as { message_count: number }).message_count !== 7) {
       expect(++runs).toBeLessThanOrEqual(k + 1);

@@ -6,7 +6,7 @@ import type { SessionRecord } from "../src/session/schema";
 // biome-ignore lint/style/noRestrictedImports: these tests check the store's in-memory row itself, from inside the object.
 import type { SessionStore } from "../src/session/store";
 import type { SessionObject } from "../src/session-object";
-import { api, chat, freshTenant, newSession, settleIndex, stubFor } from "./helpers";
+import { api, chat, freshTenant, indexDelayPassed, newSession, settleIndex, stubFor } from "./helpers";
 
 /** The object's store: its in-memory copy of the session row is what these tests check. */
 const storeOf = (obj: SessionObject) => (obj as unknown as { store: SessionStore }).store;
@@ -52,6 +52,14 @@ describe("the session row kept in memory is the stored one", () => {
     });
     expect((await chat(me, "this one fails", id)).status).toBe(502);
     await expectTrueRow(id);
+    await indexDelayPassed(id); // the alarm sends now; a new instance, so D1 is made to fail again
+    await runInDurableObject(stubFor(id), (obj: SessionObject) => {
+      obj.useDeps(() => ({
+        indexWriter: async () => {
+          throw new Error("D1_ERROR: simulated outage");
+        },
+      }));
+    });
     await runDurableObjectAlarm(stubFor(id)); // the index write fails: failures and retry time are recorded
     expect((await expectTrueRow(id))?.index_failures).toBe(1);
 

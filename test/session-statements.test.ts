@@ -3,7 +3,16 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { SessionObject } from "../src/session-object";
 import type { ChatResponse, MessageView, Outcome } from "../src/session-types";
-import { backdate, chat, freshTenant, loadDocument, newSession, settleIndex, stubFor } from "./helpers";
+import {
+  backdate,
+  chat,
+  freshTenant,
+  indexDelayPassed,
+  loadDocument,
+  newSession,
+  settleIndex,
+  stubFor,
+} from "./helpers";
 
 const REMOTE_WORK =
   "# Távmunka szabályzat\n\nA munkavállalók hetente legfeljebb két nap távmunkát végezhetnek, a vezető előzetes jóváhagyásával.";
@@ -109,7 +118,9 @@ describe("statements per request (the session row is kept in memory)", () => {
   });
 
   it("an alarm's index flush is one statement: the row marked as sent", async () => {
-    const { id } = await warmSession();
+    const { id, owner } = await warmSession();
+    await indexDelayPassed(id); // the alarm sends now (a new instance: read the row once)
+    await stubFor(id).info(owner);
     const seen = await statementsOf(id, (obj) => obj.alarm());
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatch(/^UPDATE session SET index_synced_version = .* RETURNING \*$/);

@@ -72,6 +72,8 @@ export const SCHEMA: readonly string[] = [
    )`,
   // Who wrote a message: only the service's own answers are shown as its citations (a client may store anything).
   "ALTER TABLE messages ADD COLUMN origin TEXT NOT NULL DEFAULT 'client'",
+  // Since when the index has been behind: bounds how long a continuously written session defers its update.
+  "ALTER TABLE session ADD COLUMN index_pending_since INTEGER",
 ];
 
 export type WorkState = "none" | "pending" | "done" | "skipped";
@@ -100,6 +102,7 @@ export type SessionRecord = {
   work_retry_at: number | null;
   cited_documents: string;
   conversation_metadata: string;
+  index_pending_since: number | null;
 };
 
 export type MessageRecord = {

@@ -105,14 +105,24 @@ export class LocalChange {
     this.setSession("work_failures = ?, work_retry_at = ?", failures, retryAt);
   }
 
-  /** D1 has the snapshot of `version`; a later commit keeps its own retry time. */
-  indexSynced(version: number): void {
+  /**
+   * D1 has the snapshot of `version` (sent at `now`). A commit made while it was
+   * in flight is due one window later (`nextAt`), as if it came right after the send.
+   */
+  indexSynced(version: number, now: number, nextAt: number): void {
     this.setSession(
-      `index_synced_version = max(index_synced_version, ?), index_failures = 0,
-         index_retry_at = CASE WHEN index_version > ? THEN index_retry_at ELSE NULL END`,
+      `index_synced_version = max(index_synced_version, ?1), index_failures = 0,
+         index_retry_at = CASE WHEN index_version > ?1 THEN ?3 ELSE NULL END,
+         index_pending_since = CASE WHEN index_version > ?1 THEN ?2 ELSE NULL END`,
       version,
-      version,
+      now,
+      nextAt,
     );
+  }
+
+  /** Messages keep coming: the pending update waits until `at` (a pause, or its longest delay). */
+  indexDeferred(at: number): void {
+    this.setSession("index_retry_at = ?", at);
   }
 
   indexFailed(failures: number, retryAt: number): void {

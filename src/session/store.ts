@@ -148,8 +148,8 @@ export class SessionStore {
   /**
    * The only way to change a column the D1 index mirrors: the change, and the
    * version bump that records the pending index update with the time it is
-   * due (INDEX_SYNC_WINDOW_MS after the first unsent change: later changes
-   * ride along), in one transaction; the alarm is derived and set in the same
+   * due (INDEX_SYNC_WINDOW_MS after the first unsent change, whose time it
+   * keeps: later changes ride along), in one transaction; the alarm is derived and set in the same
    * turn, so the update is sent even if the object is evicted or crashes.
    */
   commit(change: (tx: IndexedChange) => void, now = Date.now()): Readonly<SessionRecord> {
@@ -162,9 +162,11 @@ export class SessionStore {
       const activity = added ? ", message_count = ?, last_message_at = max(last_message_at, ?)" : "";
       return this.sql
         .exec<SessionRecord>(
-          `UPDATE session SET index_version = index_version + 1, index_retry_at = coalesce(index_retry_at, ?)${activity}
+          `UPDATE session SET index_version = index_version + 1, index_retry_at = coalesce(index_retry_at, ?),
+             index_pending_since = coalesce(index_pending_since, ?)${activity}
            RETURNING *`,
           now + this.config.INDEX_SYNC_WINDOW_MS,
+          now,
           ...(added ? [added.count, added.at] : []),
         )
         .toArray()[0];

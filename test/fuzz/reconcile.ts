@@ -1,6 +1,5 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { api, type Json, stubFor } from "../helpers";
+import { api, type Json, settleIndex } from "../helpers";
 import { type Actor, sameOwner, type TrackedSession, type World } from "./world";
 
 const as = (a: Actor) => ({ tenant: a.tenant, user: a.user, role: a.role });
@@ -137,7 +136,7 @@ async function checkGone(s: TrackedSession, list: Map<string, Json>, problems: s
  */
 export async function reconcile(world: World): Promise<string[]> {
   const problems: string[] = [];
-  for (const s of world.sessions.values()) await runDurableObjectAlarm(stubFor(s.id));
+  await settleIndex(...world.sessions.keys());
   for (const actor of world.actors) {
     const list = await listed(actor, problems);
     const mine = [...world.sessions.values()].filter((s) => sameOwner(s.owner, actor));

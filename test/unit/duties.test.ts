@@ -32,6 +32,7 @@ function record(changes: Partial<SessionRecord> = {}): SessionRecord {
     work_retry_at: null,
     cited_documents: "[]",
     conversation_metadata: "{}",
+    index_pending_since: null,
     ...changes,
   };
 }
