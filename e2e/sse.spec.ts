@@ -1,4 +1,4 @@
-import { readEvents, StreamCut } from "../public/app/sse.js";
+import { ChatStreamError, readEvents } from "../public/app/sse.js";
 import { expect, test } from "./fixtures";
 
 /** The page's event-stream reader, in Node (no browser): a stream cut into arbitrary chunks. */
@@ -44,9 +44,9 @@ test("events come out whole however the stream is cut (CRLF, multi-byte letters,
   expect(events).toEqual(expected);
 });
 
-test("a stream that ends before its done or error event is a StreamCut", async () => {
+test("a stream that ends before its done or error event is a ChatStreamError", async () => {
   await expect(collect(['event: session\ndata: {"session_id":"s"}\n\nevent: delta\ndata: {"te'])).rejects.toThrow(
-    StreamCut,
+    ChatStreamError,
   );
   expect(await collect(['event: error\ndata: {"status":502}\n\n'])).toEqual([
     { event: "error", data: { status: 502 } },

@@ -7,7 +7,7 @@ import { buttonById, byId, clear, el } from "./dom.js";
 import { t, when } from "./i18n.js";
 import { failedNotice, isFailedQuery, messageItem, streamingItem } from "./messages.js";
 import { announce, attempt, clearNotices, showError } from "./notify.js";
-import { StreamCut } from "./sse.js";
+import { ChatStreamError } from "./sse.js";
 import { forgetRetry, rememberRetry, retryFor, streamTurn } from "./turn.js";
 
 const PAGE = 50;
@@ -169,9 +169,11 @@ async function runTurn(mine, question, body, key, typed) {
     changed();
   } catch (err) {
     answer.item.remove();
-    if (err instanceof StreamCut || typed === null) {
+    if (err instanceof ChatStreamError || typed === null) {
       // The query is stored (the stream had begun, or this was a retry of a stored query): show what was kept.
-      showError(err instanceof StreamCut ? new ApiError(0, "stream_cut", t("streamCut"), undefined, undefined) : err);
+      showError(
+        err instanceof ChatStreamError ? new ApiError(0, "stream_cut", t("streamCut"), undefined, undefined) : err,
+      );
       if (mine === view && state.id) await open(state.id);
     } else {
       // Refused before anything was stored (a 4xx): nothing to keep, the text goes back to be edited.

@@ -1,16 +1,20 @@
 // @ts-check
 // Reads a text/event-stream body into {event, data} as the events arrive (the chat stream: session, delta,
-// done or error). The same parsing as src/http-client/events.ts, in plain JS for the page.
+// done or error). The one copy of this parser: the page loads it as is (it has no bundler), and the typed
+// HTTP client (src/http-client/events.ts) imports it with its event types.
 
 /** The stream ended before its done or error event: the connection broke (the turn is still stored). */
-export class StreamCut extends Error {
+export class ChatStreamError extends Error {
   /** @override */
-  name = "StreamCut";
+  name = "ChatStreamError";
 }
 
 const EVENTS = new Set(["session", "delta", "done", "error"]);
 
 /**
+ * Unknown event names are skipped, so a newer service can add some. A read
+ * that fails mid-stream is a ChatStreamError (its cause kept), except the
+ * caller's own abort, which stays an AbortError.
  * @param {ReadableStream<BufferSource>} body
  * @returns {AsyncGenerator<{ event: string, data: any }>}
  */
@@ -22,7 +26,7 @@ export async function* readEvents(body) {
   let finished = false;
   try {
     while (true) {
-      const { value, done } = await reader.read();
+      const { value, done } = await read(reader);
       if (done) break;
       const text = carriageReturn + value;
       carriageReturn = text.endsWith("\r") ? "\r" : "";
@@ -37,12 +41,23 @@ export async function* readEvents(body) {
         yield event;
       }
     }
-  } catch (err) {
-    throw new StreamCut(String(err));
   } finally {
     reader.releaseLock();
   }
-  if (!finished) throw new StreamCut("the chat stream ended before its done or error event");
+  if (!finished) throw new ChatStreamError("the chat stream ended before its done or error event");
+}
+
+/**
+ * One read; a broken connection becomes a ChatStreamError.
+ * @param {ReadableStreamDefaultReader<string>} reader
+ */
+async function read(reader) {
+  try {
+    return await reader.read();
+  } catch (err) {
+    if (err instanceof Error && err.name === "AbortError") throw err;
+    throw new ChatStreamError(String(err), { cause: err });
+  }
 }
 
 /** @param {string} block */

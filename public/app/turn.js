@@ -3,14 +3,14 @@
 // failed turn is retried with the same body and key: the service completes it in the same session without
 // storing the query twice. What a retry needs is kept per failed query in sessionStorage, so a reload keeps it.
 import { send } from "./api.js";
-import { readEvents, StreamCut } from "./sse.js";
+import { ChatStreamError, readEvents } from "./sse.js";
 
 /** @typedef {{ query: string, session_id?: string }} TurnBody */
 /** @typedef {{ event: string, data: any }} FinalEvent done ({session_id, user_message, assistant_message, sources}) or error ({status, error}) */
 
 /**
  * Streams a turn. Resolves to its done or error event; a request refused before anything was stored throws
- * an ApiError (its status and body), and a connection that breaks mid-answer throws StreamCut.
+ * an ApiError (its status and body), and a connection that breaks mid-answer throws ChatStreamError.
  * @param {TurnBody} body
  * @param {string} idempotencyKey
  * @param {{ session: (data: { session_id: string, resumed: boolean }) => void, delta: (text: string) => void }} on
@@ -22,14 +22,14 @@ export async function streamTurn(body, idempotencyKey, on) {
     headers: { accept: "text/event-stream", "idempotency-key": idempotencyKey },
   });
   if (!response.body || !(response.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
-    throw new StreamCut("the service did not answer with an event stream");
+    throw new ChatStreamError("the service did not answer with an event stream");
   }
   for await (const e of readEvents(response.body)) {
     if (e.event === "session") on.session(e.data);
     else if (e.event === "delta") on.delta(e.data.text);
     else return e;
   }
-  throw new StreamCut("the chat stream ended before its done or error event");
+  throw new ChatStreamError("the chat stream ended before its done or error event");
 }
 
 const RETRY = "krs.retry.";

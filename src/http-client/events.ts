@@ -1,66 +1,22 @@
 import type { z } from "zod";
+import { readEvents as readStream } from "../../public/app/sse.js";
 import type { chatStreamEvent } from "../openapi/schemas";
 import { SessionsApiError, type SessionsClient } from "./client";
+
+export { ChatStreamError } from "../../public/app/sse.js";
 
 /** One event of a streamed chat turn: `session`, `delta`s, then `done` or `error` (see the OpenAPI ChatStreamEvent). */
 export type ChatEvent = z.infer<typeof chatStreamEvent>;
 
 type ChatBody = Parameters<SessionsClient["api"]["chat"]["$post"]>[0]["json"];
 
-/** The stream ended before `done` or `error`: the connection dropped (the turn itself still completes and is stored). */
-export class ChatStreamError extends Error {
-  override name = "ChatStreamError";
-}
-
-const EVENTS = new Set(["session", "delta", "done", "error"]);
-
 /**
- * Parses a text/event-stream body into typed events as they arrive. Unknown
- * event names are skipped, so a newer service can add some.
+ * Parses a text/event-stream body into typed events as they arrive; unknown
+ * event names are skipped. The parser is the web page's (public/app/sse.js,
+ * one copy for both); a stream that ends before `done` or `error` throws
+ * ChatStreamError (the turn itself still completes and is stored).
  */
-export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ChatEvent> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  // A "\r" at a chunk's end may be the first half of "\r\n": it waits for the next chunk.
-  let carriageReturn = "";
-  let finished = false;
-  try {
-    while (true) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      const text = carriageReturn + value;
-      carriageReturn = text.endsWith("\r") ? "\r" : "";
-      buffer += text.slice(0, text.length - carriageReturn.length).replace(/\r\n?/g, "\n");
-      let end = buffer.indexOf("\n\n");
-      while (end >= 0) {
-        const event = parseBlock(buffer.slice(0, end));
-        buffer = buffer.slice(end + 2);
-        end = buffer.indexOf("\n\n");
-        if (!event) continue;
-        yield event;
-        if (event.event === "done" || event.event === "error") finished = true;
-      }
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  if (!finished) throw new ChatStreamError("the chat stream ended before its done or error event");
-}
-
-function parseBlock(block: string): ChatEvent | null {
-  let name = "message";
-  const data: string[] = [];
-  for (const line of block.split("\n")) {
-    if (line.startsWith(":")) continue; // a comment (keep-alive)
-    const colon = line.indexOf(":");
-    const field = colon < 0 ? line : line.slice(0, colon);
-    const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
-    if (field === "event") name = value;
-    else if (field === "data") data.push(value);
-  }
-  if (!EVENTS.has(name) || data.length === 0) return null;
-  return { event: name, data: JSON.parse(data.join("\n")) } as ChatEvent;
-}
+export const readEvents = readStream as (body: ReadableStream<Uint8Array>) => AsyncGenerator<ChatEvent>;
 
 /**
  * POST /api/chat as a stream: yields the turn's events as they arrive. A

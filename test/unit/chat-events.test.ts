@@ -56,4 +56,36 @@ describe("readEvents (the client's SSE parser)", () => {
     ).rejects.toBeInstanceOf(ChatStreamError);
     expect(seen).toEqual(["session", "delta"]);
   });
+
+  it("a connection that breaks mid-stream is a ChatStreamError, with the cause kept; the caller's abort stays an abort", async () => {
+    const breaking = (reason: unknown) =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('event: delta\ndata: {"text":"x"}\n\n'));
+        },
+        pull(controller) {
+          controller.error(reason);
+        },
+      });
+    const drain = async (stream: ReadableStream<Uint8Array>) => {
+      const seen: string[] = [];
+      try {
+        for await (const e of readEvents(stream)) seen.push(e.event);
+        return { seen, error: null };
+      } catch (error) {
+        return { seen, error };
+      }
+    };
+
+    const network = new TypeError("network connection lost");
+    const broken = await drain(breaking(network));
+    expect(broken.seen).toEqual(["delta"]);
+    expect(broken.error).toBeInstanceOf(ChatStreamError);
+    expect((broken.error as Error).cause).toBe(network);
+
+    const aborted = await drain(breaking(new DOMException("the user stopped it", "AbortError")));
+    expect(aborted.seen).toEqual(["delta"]);
+    expect(aborted.error).not.toBeInstanceOf(ChatStreamError);
+    expect((aborted.error as Error).name).toBe("AbortError");
+  });
 });
