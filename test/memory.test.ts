@@ -1,4 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import { recallSummaries } from "../src/memory/recall";
 import { api, chat, freshTenant, sessionWithTurns } from "./helpers";
 
 describe("GET /api/memory", () => {
@@ -60,6 +62,22 @@ describe("memory carries across sessions", () => {
     }
     const next = await chat(me, "Hello again");
     expect(next.body.assistant_message.metadata.memory_summaries).toBe(3);
+  });
+
+  it("a new session reads the user's memory in one D1 query, however many summaries they have", async () => {
+    const me = { tenant: freshTenant(), user: 1 };
+    for (let i = 0; i < 2; i++) {
+      const id = await sessionWithTurns(me, [`kérdés ${i}`, `folytatás ${i}`]);
+      await api(`/api/sessions/${id}/end`, { as: me, method: "POST" });
+    }
+    const prepare = vi.spyOn(env.DB, "prepare");
+    try {
+      const recalled = await recallSummaries(env, { tenantId: me.tenant, userId: 1 }, 3);
+      expect(recalled).toHaveLength(2);
+      expect(prepare).toHaveBeenCalledTimes(1);
+    } finally {
+      prepare.mockRestore();
+    }
   });
 });
 
