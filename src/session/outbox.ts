@@ -40,7 +40,7 @@ export class IndexOutbox {
     private readonly timing: IndexTiming,
   ) {}
 
-  /** After activity-only changes: nothing now, the alarm sends it within the window (0: send now). */
+  /** After activity-only changes: nothing now, the alarm sends it (a window of 0: send now). */
   async activity(): Promise<void> {
     if (this.timing.windowMs === 0) await this.flush();
   }
@@ -75,18 +75,19 @@ export class IndexOutbox {
   private async sendOnce(whenQuiet: boolean): Promise<void> {
     const s = this.store.load();
     if (!s || this.closed) return;
-    const until = whenQuiet ? this.deferredUntil(s, Date.now()) : null;
+    const now = Date.now();
+    const until = whenQuiet ? this.deferredUntil(s, now) : null;
     if (until !== null)
       return this.store.armAlarm(
-        Date.now(),
+        now,
         this.store.update((tx) => tx.indexDeferred(until)),
       );
     let after = s;
     if (s.index_synced_version < s.index_version) {
       try {
         await this.writer()(toIndexRow(s));
-        const now = Date.now();
-        after = this.store.update((tx) => tx.indexSynced(s.index_version, now, now + this.timing.windowMs));
+        const sent = Date.now();
+        after = this.store.update((tx) => tx.indexSynced(s.index_version, sent, sent + this.timing.windowMs));
       } catch (err) {
         after = this.recordFailure(s, err);
       }
