@@ -149,8 +149,9 @@ export class SessionStore {
    * The only way to change a column the D1 index mirrors: the change, and the
    * version bump that records the pending index update with the time it is
    * due (INDEX_SYNC_WINDOW_MS after the first unsent change, whose time it
-   * keeps: later changes ride along), in one transaction; the alarm is derived and set in the same
-   * turn, so the update is sent even if the object is evicted or crashes.
+   * keeps: later changes ride along), in one transaction; the alarm is
+   * derived and set in the same turn, so the update is sent even if the
+   * object is evicted or crashes.
    */
   commit(change: (tx: IndexedChange) => void, now = Date.now()): Readonly<SessionRecord> {
     // One write of the row: the version bump, with the new messages' count and time; it returns the row as changed.
